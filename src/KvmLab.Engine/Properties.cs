@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("KvmLab.Engine.Tests")]
+[assembly: InternalsVisibleTo("KvmLab.Bench")]
