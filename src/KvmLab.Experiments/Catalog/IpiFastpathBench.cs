@@ -1,0 +1,56 @@
+using KvmLab.Engine.Time;
+using KvmLab.Model.Guest;
+using KvmLab.Model.Hardware;
+using KvmLab.Policies;
+using KvmLab.Scenarios;
+
+namespace KvmLab.Experiments.Catalog;
+
+/// <summary>
+/// Li 2020: the IPI benchmark (unicast, sender waits) in a Linux guest, "30 percent latency
+/// reduce" with the IPI fastpath.
+/// </summary>
+public static class IpiFastpathBench
+{
+    public const string Id = "ipi-fastpath-bench";
+
+    public static Experiment Create()
+    {
+        ScenarioSpec Scenario(bool fastpath) => new()
+        {
+            Name = fastpath ? "ipi-bench-fastpath" : "ipi-bench-full-path",
+            Duration = SimSpan.FromMilliseconds(20),
+            Warmup = SimSpan.FromMilliseconds(1),
+            Machine = new MachineSpec { Pcpus = 4 },
+            Profile = "skylake-sp-2020",
+            Features = fastpath
+                ? [FeatureCatalog.IpiFastpath, FeatureCatalog.ApicV, FeatureCatalog.HaltPolling, FeatureCatalog.HltExits]
+                : [FeatureCatalog.ApicV, FeatureCatalog.HaltPolling, FeatureCatalog.HltExits],
+            Vms = [new VmSpec { Vcpus = 4, Pin = true, Guest = new GuestConfig { Kind = GuestKernelKind.Linux, X2Apic = true } }],
+            Workload = new WorkloadSpec
+            {
+                Type = "ipi-bench",
+                Parameters = new Dictionary<string, ScalarValue> { ["mode"] = new("unicast", 0) },
+            },
+        };
+
+        return new Experiment
+        {
+            Id = Id,
+            Title = "IPI fastpath: IPI microbenchmark, unicast with wait",
+            Source = "kvm-latency-tuning-wanpeng-li.md (KVM Forum 2020): \"we can observe 30 percent latency reduce for api benchmark\"",
+            Setup = "Skylake-SP, 4-vCPU Linux guest pinned, x2APIC physical mode, no PV IPI, APICv, adaptive halt polling; "
+                + "smp_call_function_single(cpu 1, handle_ipi, wait=1) in a loop from vCPU 0; the target idles in HLT",
+            Metric = "latency_mean",
+            Unit = "us",
+            Baseline = new Variant("full exit path", Scenario(false)),
+            Optimized = new Variant("ICR fastpath", Scenario(true)),
+            Published = new PublishedReference(-30, null, null, "Li 2020 KVM Forum talk (seed kvm-latency-tuning-wanpeng-li.md)"),
+            TolerancePoints = 8,
+            Calibration = false,
+            Notes = "The talk gives neither the VM size nor the guest's APIC mode; chosen: 4 vCPUs, x2APIC physical mode "
+                + "(cluster mode sends logical-destination IPIs, which never take the fastpath) and PV IPI off (a hypercall "
+                + "is not an ICR write). The metric is the mean time of one smp_call_function_single with wait.",
+        };
+    }
+}

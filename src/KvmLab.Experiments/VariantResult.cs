@@ -1,0 +1,6 @@
+using KvmLab.Scenarios;
+
+namespace KvmLab.Experiments;
+
+/// <summary>A variant's metric over its replications: mean and a 95% confidence half-width.</summary>
+public sealed record VariantResult(string Name, double Mean, double Ci95, IReadOnlyList<RunResult> Runs);

@@ -1,0 +1,286 @@
+using KvmLab.Engine.Events;
+using KvmLab.Engine.Time;
+using KvmLab.Model.Kvm;
+
+namespace KvmLab.Model.Guest;
+
+/// <summary>
+/// Guest execution on one vCPU. Guest code is a chain of activities — compute for a while, spin
+/// on a flag, execute an exiting instruction, halt — that advance only while the vCPU is in
+/// guest mode: leaving guest mode freezes the activity, re-entry resumes it. Interrupts are taken
+/// at instruction boundaries when the guest has them enabled: the interrupted activity is saved,
+/// the handler runs, IRET resumes it.
+/// </summary>
+public sealed class GuestCpu : IEventHandler
+{
+    private const int KindComputeDone = 1;
+    private const int KindSpinDone = 2;
+
+    private readonly HostContext _host;
+    private readonly Stack<Saved> _saved = new();
+    private Activity _act;
+    private long _remainingNs;
+    private SimTime _segmentStart;
+    private Action? _then;
+    private GuestFlag? _spinFlag;
+    private long _gen;
+
+    internal GuestCpu(HostContext host, GuestKernel kernel, Vcpu vcpu)
+    {
+        _host = host;
+        Kernel = kernel;
+        Vcpu = vcpu;
+    }
+
+    private enum Activity
+    {
+        None,
+        Compute,
+        Spin,
+        Exiting,
+        Halted,
+    }
+
+    public GuestKernel Kernel { get; }
+
+    public Vcpu Vcpu { get; }
+
+    public int Id => Vcpu.Index;
+
+    /// <summary>True while an interrupt handler runs (IF=0: no nesting in this model).</summary>
+    public bool InInterrupt { get; private set; }
+
+    private bool InGuestMode => Vcpu.Mode == VcpuMode.InGuest;
+
+    /// <summary>Runs guest instructions for <paramref name="d"/> of guest time, then <paramref name="then"/>.</summary>
+    public void Compute(SimSpan d, Action then)
+    {
+        _act = Activity.Compute;
+        _remainingNs = d.Ns;
+        _then = then;
+        if (InGuestMode)
+        {
+            ScheduleCompute();
+        }
+    }
+
+    /// <summary>Spins (a PAUSE loop) until <paramref name="flag"/> is set, then <paramref name="then"/>.</summary>
+    public void SpinUntil(GuestFlag flag, Action then)
+    {
+        _act = Activity.Spin;
+        _spinFlag = flag;
+        _then = then;
+        if (flag.IsSet)
+        {
+            // Already set: the spinner reads the line once more and leaves.
+            ScheduleSpinDone(_host.Costs.CacheLineTransfer);
+        }
+        else
+        {
+            flag.SetWaiter(this);
+        }
+    }
+
+    /// <summary>An instruction that exits (WRMSR, APIC-page write); <paramref name="then"/> runs after it retires.</summary>
+    public void ExitingInstruction(ExitReason reason, uint msr, IcrWrite icr, Action then)
+    {
+        _act = Activity.Exiting;
+        _then = then;
+        Vcpu.Exit(reason, msr, icr);
+    }
+
+    /// <summary>STI; HLT: sleep until an interrupt; <paramref name="then"/> runs after the handler returns.</summary>
+    public void Halt(Action then)
+    {
+        _then = then;
+        if (!Vcpu.Vm.Config.HltExits)
+        {
+            // HLT without exiting: the CPU idles in guest mode until an interrupt.
+            _act = Activity.Halted;
+            if (Vcpu.HasPendingInterrupt)
+            {
+                OnInterruptPosted();
+            }
+
+            return;
+        }
+
+        _act = Activity.Halted;
+        Vcpu.Exit(ExitReason.Hlt);
+    }
+
+    /// <summary>The vCPU entered guest mode: finish the exiting instruction, take interrupts, resume.</summary>
+    internal void OnEnterGuest()
+    {
+        switch (_act)
+        {
+            case Activity.Exiting:
+            case Activity.Halted:
+                // The instruction retired; its continuation is the next thing to run.
+                _act = Activity.None;
+                Action next = TakeThen();
+                if (CanTakeInterrupt())
+                {
+                    _saved.Push(new Saved(Activity.None, 0, next, null));
+                    BeginInterrupt();
+                }
+                else
+                {
+                    next();
+                }
+
+                break;
+            case Activity.Compute:
+            case Activity.Spin:
+                if (CanTakeInterrupt())
+                {
+                    SaveCurrentAndBeginInterrupt();
+                }
+                else if (_act == Activity.Compute)
+                {
+                    ScheduleCompute();
+                }
+                else if (_spinFlag!.IsSet)
+                {
+                    ScheduleSpinDone(_host.Costs.CacheLineTransfer);
+                }
+
+                break;
+            case Activity.None:
+                Kernel.Schedule(this);
+                break;
+        }
+    }
+
+    /// <summary>The vCPU left guest mode: freeze the running activity.</summary>
+    internal void OnLeaveGuest()
+    {
+        if (_act == Activity.Compute)
+        {
+            _remainingNs -= (_host.Sim.Now - _segmentStart).Ns;
+            _gen++;
+        }
+        else if (_act == Activity.Spin)
+        {
+            _gen++; // a pending "saw the flag" completes on re-entry instead
+        }
+    }
+
+    /// <summary>A posted interrupt reached the vCPU while in guest mode.</summary>
+    internal void OnInterruptPosted()
+    {
+        if (!CanTakeInterrupt())
+        {
+            return;
+        }
+
+        if (_act == Activity.Halted)
+        {
+            // HLT without exiting woke up: resume after the handler.
+            _act = Activity.None;
+            _saved.Push(new Saved(Activity.None, 0, TakeThen(), null));
+            BeginInterrupt();
+            return;
+        }
+
+        SaveCurrentAndBeginInterrupt();
+    }
+
+    internal void OnFlagSet(GuestFlag flag)
+    {
+        if (_act == Activity.Spin && _spinFlag == flag && InGuestMode)
+        {
+            ScheduleSpinDone(_host.Costs.CacheLineTransfer);
+        }
+    }
+
+    void IEventHandler.OnEvent(int kind, long arg)
+    {
+        if (arg != _gen)
+        {
+            return;
+        }
+
+        switch (kind)
+        {
+            case KindComputeDone:
+            case KindSpinDone:
+                _act = Activity.None;
+                _spinFlag = null;
+                TakeThen()();
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown guest event {kind}.");
+        }
+    }
+
+    /// <summary>IRET: re-enable interrupts, take the next pending one or resume what was interrupted.</summary>
+    internal void ReturnFromInterrupt()
+    {
+        InInterrupt = false;
+        if (Vcpu.HasPendingInterrupt && InGuestMode)
+        {
+            BeginInterrupt();
+            return;
+        }
+
+        Saved s = _saved.Pop();
+        switch (s.Act)
+        {
+            case Activity.Compute:
+                Compute(new SimSpan(s.RemainingNs), s.Then);
+                break;
+            case Activity.Spin:
+                SpinUntil(s.Flag!, s.Then);
+                break;
+            default:
+                s.Then();
+                break;
+        }
+    }
+
+    private bool CanTakeInterrupt() => !InInterrupt && Vcpu.HasPendingInterrupt;
+
+    private void SaveCurrentAndBeginInterrupt()
+    {
+        if (_act == Activity.Compute && InGuestMode)
+        {
+            _remainingNs -= (_host.Sim.Now - _segmentStart).Ns;
+        }
+
+        _gen++;
+        _saved.Push(new Saved(_act, Math.Max(0, _remainingNs), TakeThen(), _spinFlag));
+        _act = Activity.None;
+        _spinFlag = null;
+        BeginInterrupt();
+    }
+
+    private void BeginInterrupt()
+    {
+        InInterrupt = true;
+        int vector = Vcpu.TakeHighestPendingVector();
+        Kernel.HandleInterrupt(this, vector);
+    }
+
+    private void ScheduleCompute()
+    {
+        _segmentStart = _host.Sim.Now;
+        _gen++;
+        _host.Sim.ScheduleAfter(new SimSpan(Math.Max(0, _remainingNs)), this, KindComputeDone, _gen);
+    }
+
+    private void ScheduleSpinDone(SimSpan after)
+    {
+        _gen++;
+        _host.Sim.ScheduleAfter(after, this, KindSpinDone, _gen);
+    }
+
+    private Action TakeThen()
+    {
+        Action t = _then ?? throw new InvalidOperationException($"Guest CPU {Id} has no continuation.");
+        _then = null;
+        return t;
+    }
+
+    private readonly record struct Saved(Activity Act, long RemainingNs, Action Then, GuestFlag? Flag);
+}

@@ -1,0 +1,12 @@
+namespace KvmLab.Model.Guest;
+
+/// <summary>Interrupt vectors (arch/x86/include/asm/irq_vectors.h; kvm-unit-tests lib/x86/smp.h).</summary>
+public static class Vectors
+{
+    public const byte CallFunctionSingle = 0xFB;
+    public const byte CallFunction = 0xFC;
+    public const byte Reschedule = 0xFD;
+
+    /// <summary>kvm-unit-tests IPI_VECTOR, used by on_cpu().</summary>
+    public const byte KutIpi = 0x20;
+}

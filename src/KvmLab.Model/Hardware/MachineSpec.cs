@@ -1,0 +1,10 @@
+namespace KvmLab.Model.Hardware;
+
+/// <summary>The physical machine a scenario runs on.</summary>
+public sealed record MachineSpec
+{
+    public int Pcpus { get; init; } = 4;
+
+    /// <summary>Host timer frequency (CONFIG_HZ); drives the CFS tick when a CPU is contended.</summary>
+    public int HostHz { get; init; } = 250;
+}

@@ -1,0 +1,29 @@
+using KvmLab.Engine.Tracing;
+using KvmLab.Model.HostOs;
+
+namespace KvmLab.Model.Hardware;
+
+/// <summary>A physical CPU (hardware thread): what it runs now, and its CFS run queue.</summary>
+public sealed class Pcpu
+{
+    public Pcpu(int id)
+    {
+        Id = id;
+        RunQueue = new CfsRunQueue(this);
+        Track = new TraceTrack(0, id);
+    }
+
+    public int Id { get; }
+
+    public CfsRunQueue RunQueue { get; }
+
+    public TraceTrack Track { get; }
+
+    /// <summary>The thread on the CPU, or null when idle (or mid context switch).</summary>
+    public HostThread? Current { get; internal set; }
+
+    /// <summary>True while a context switch or an idle exit is under way on this CPU.</summary>
+    public bool Switching { get; internal set; }
+
+    public bool IsIdle => Current is null && !Switching;
+}

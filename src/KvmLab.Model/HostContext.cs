@@ -1,0 +1,55 @@
+using KvmLab.Engine.Events;
+using KvmLab.Engine.Random;
+using KvmLab.Engine.Stats;
+using KvmLab.Engine.Tracing;
+using KvmLab.Model.Hardware;
+using KvmLab.Model.HostOs;
+
+namespace KvmLab.Model;
+
+/// <summary>What every part of one simulated host shares: the clock, costs, scheduler, RNG, metrics and trace.</summary>
+public sealed class HostContext
+{
+    public HostContext(Simulator sim, CostProfile costs, MachineSpec machine, RngStreams rng, ITraceSink trace)
+    {
+        Sim = sim;
+        Costs = costs;
+        Machine = machine;
+        Rng = rng;
+        Trace = trace;
+        Pcpus = [.. Enumerable.Range(0, machine.Pcpus).Select(i => new Pcpu(i))];
+        Scheduler = new HostScheduler(sim, costs, Pcpus, machine.HostHz, trace);
+        if (trace.Enabled)
+        {
+            foreach (Pcpu p in Pcpus)
+            {
+                trace.DefineTrack(p.Track, "host", $"pCPU {p.Id}");
+            }
+        }
+    }
+
+    public Simulator Sim { get; }
+
+    public CostProfile Costs { get; }
+
+    public MachineSpec Machine { get; }
+
+    public RngStreams Rng { get; }
+
+    public ITraceSink Trace { get; }
+
+    public IReadOnlyList<Pcpu> Pcpus { get; }
+
+    public HostScheduler Scheduler { get; }
+
+    public MetricSet Metrics { get; } = new();
+
+    /// <summary>Workloads record samples from this instant on (the end of the warm-up).</summary>
+    public Engine.Time.SimTime MeasureFrom { get; set; }
+
+    public bool Measuring => Sim.Now >= MeasureFrom;
+
+    private int _nextThreadId;
+
+    public int NextThreadId() => _nextThreadId++;
+}

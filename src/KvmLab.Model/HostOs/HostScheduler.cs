@@ -1,0 +1,303 @@
+using KvmLab.Engine.Events;
+using KvmLab.Engine.Time;
+using KvmLab.Engine.Tracing;
+using KvmLab.Model.Hardware;
+
+namespace KvmLab.Model.HostOs;
+
+/// <summary>
+/// A per-CPU CFS-like scheduler (Linux 5.10 kernel/sched/fair.c, simplified): vruntime advances
+/// by runtime x 1024 / weight; the leftmost thread runs next; a waking thread is placed at no
+/// less than min_vruntime - latency/2 (place_entity with GENTLE_FAIR_SLEEPERS) and preempts the
+/// current thread when their vruntime gap exceeds the weighted wakeup granularity
+/// (wakeup_preempt_entity); a tick at CONFIG_HZ ends a slice that exceeded its share
+/// (check_preempt_tick). yield_to and the buddies come with the overcommit work.
+/// </summary>
+public sealed class HostScheduler : IEventHandler
+{
+    private const int KindSwitchDone = 1;
+    private const int KindTick = 2;
+
+    private readonly Simulator _sim;
+    private readonly CostProfile _costs;
+    private readonly ITraceSink _trace;
+    private readonly Pcpu[] _cpus;
+    private readonly SimTime[] _idleSince;
+    private readonly SimTime[] _busySince;
+    private readonly bool[] _tickArmed;
+    private readonly SimSpan _tickPeriod;
+
+    public HostScheduler(Simulator sim, CostProfile costs, IReadOnlyList<Pcpu> cpus, int hostHz, ITraceSink trace)
+    {
+        _sim = sim;
+        _costs = costs;
+        _trace = trace;
+        _cpus = [.. cpus];
+        _idleSince = new SimTime[_cpus.Length];
+        _busySince = new SimTime[_cpus.Length];
+        _tickArmed = new bool[_cpus.Length];
+        _tickPeriod = SimSpan.FromNanoseconds(1e9 / hostHz);
+        Tunables = CfsTunables.ForCpus(_cpus.Length);
+        BusyTime = new SimSpan[_cpus.Length];
+    }
+
+    public CfsTunables Tunables { get; }
+
+    /// <summary>Per CPU: time a thread was on it (context switches excluded).</summary>
+    public SimSpan[] BusyTime { get; }
+
+    public long ContextSwitches { get; private set; }
+
+    public long Wakeups { get; private set; }
+
+    /// <summary>Closes each busy CPU's open trace span at the end of a run.</summary>
+    public void FinishTrace()
+    {
+        foreach (Pcpu cpu in _cpus)
+        {
+            if (cpu.Current is { } t && _trace.Enabled && _sim.Now > _busySince[cpu.Id])
+            {
+                _trace.Slice(cpu.Track, t.Name, "pcpu", _busySince[cpu.Id], _sim.Now - _busySince[cpu.Id]);
+            }
+        }
+    }
+
+    /// <summary>Puts a new thread on a CPU's queue at start (sched_fork: vruntime = min_vruntime).</summary>
+    public void Start(HostThread t)
+    {
+        Pcpu cpu = ChooseCpu(t);
+        t.Cpu = cpu;
+        t.VruntimeNs = cpu.RunQueue.MinVruntimeNs;
+        MakeRunnable(t, cpu, fromIdleCost: SimSpan.Zero);
+    }
+
+    /// <summary>try_to_wake_up: a sleeping thread becomes runnable; <paramref name="extraLatency"/> covers the waker's path.</summary>
+    public void Wake(HostThread t)
+    {
+        if (t.State != ThreadState.Sleeping)
+        {
+            return;
+        }
+
+        Wakeups++;
+        Pcpu cpu = ChooseCpu(t);
+        t.Cpu = cpu;
+
+        // place_entity for a waking task: sleeps up to half a latency period keep their credit.
+        long floor = cpu.RunQueue.MinVruntimeNs - (Tunables.Latency.Ns / 2);
+        t.VruntimeNs = Math.Max(t.VruntimeNs, floor);
+
+        // The wakeup IPI, the idle-state exit if the CPU sleeps, and ttwu + schedule() there.
+        SimSpan cost = cpu.IsIdle
+            ? _costs.PhysicalIpiLatency + _costs.IdleExitLatency + _costs.ThreadWakeup
+            : _costs.ThreadWakeup;
+        MakeRunnable(t, cpu, cost);
+    }
+
+    /// <summary>The running thread goes to sleep (schedule() with TASK_INTERRUPTIBLE).</summary>
+    public void Block(HostThread t)
+    {
+        Pcpu cpu = RequireRunning(t);
+        Deschedule(t, cpu);
+        t.State = ThreadState.Sleeping;
+        PickNext(cpu);
+    }
+
+    /// <summary>The running thread reached a preemption point with NeedResched set.</summary>
+    public void Preempt(HostThread t)
+    {
+        Pcpu cpu = RequireRunning(t);
+        Deschedule(t, cpu);
+        t.State = ThreadState.Runnable;
+        cpu.RunQueue.Enqueue(t);
+        PickNext(cpu);
+    }
+
+    /// <summary>True when another thread waits for this thread's CPU (single_task_running() is false).</summary>
+    public static bool HasWaiters(HostThread t) => t.Cpu is { } cpu && cpu.RunQueue.QueuedCount > 0;
+
+    void IEventHandler.OnEvent(int kind, long arg)
+    {
+        Pcpu cpu = _cpus[(int)arg];
+        switch (kind)
+        {
+            case KindSwitchDone:
+                FinishSwitch(cpu);
+                break;
+            case KindTick:
+                Tick(cpu);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown scheduler event {kind}.");
+        }
+    }
+
+    private void MakeRunnable(HostThread t, Pcpu cpu, SimSpan fromIdleCost)
+    {
+        t.State = ThreadState.Runnable;
+        cpu.RunQueue.Enqueue(t);
+        if (cpu.IsIdle)
+        {
+            BeginSwitch(cpu, fromIdleCost);
+        }
+        else if (cpu.Current is { } curr && ShouldPreemptOnWakeup(curr, t))
+        {
+            RequestResched(curr);
+        }
+        else
+        {
+            ArmTick(cpu);
+        }
+    }
+
+    /// <summary>wakeup_preempt_entity: preempt if curr is ahead by more than the weighted granularity.</summary>
+    private bool ShouldPreemptOnWakeup(HostThread curr, HostThread woken)
+    {
+        UpdateCurr(curr);
+        long gran = Tunables.WakeupGranularity.Ns * 1024 / woken.Weight;
+        return curr.VruntimeNs - woken.VruntimeNs > gran;
+    }
+
+    private void RequestResched(HostThread curr)
+    {
+        if (!curr.NeedResched)
+        {
+            curr.NeedResched = true;
+            curr.OnReschedRequested(_sim.Now);
+        }
+    }
+
+    private void Deschedule(HostThread t, Pcpu cpu)
+    {
+        UpdateCurr(t);
+        BusyTime[cpu.Id] += _sim.Now - _busySince[cpu.Id];
+        if (_trace.Enabled)
+        {
+            _trace.Slice(cpu.Track, t.Name, "pcpu", _busySince[cpu.Id], _sim.Now - _busySince[cpu.Id]);
+        }
+
+        t.NeedResched = false;
+        cpu.Current = null;
+    }
+
+    private void PickNext(Pcpu cpu)
+    {
+        if (cpu.RunQueue.QueuedCount > 0)
+        {
+            BeginSwitch(cpu, _costs.ContextSwitch);
+        }
+        else
+        {
+            _idleSince[cpu.Id] = _sim.Now;
+        }
+    }
+
+    private void BeginSwitch(Pcpu cpu, SimSpan cost)
+    {
+        cpu.Switching = true;
+        ContextSwitches++;
+        _sim.ScheduleAfter(cost, this, KindSwitchDone, cpu.Id);
+    }
+
+    private void FinishSwitch(Pcpu cpu)
+    {
+        cpu.Switching = false;
+        HostThread? next = cpu.RunQueue.Leftmost;
+        if (next is null)
+        {
+            _idleSince[cpu.Id] = _sim.Now;
+            return;
+        }
+
+        cpu.RunQueue.Remove(next);
+        next.State = ThreadState.Running;
+        next.Cpu = cpu;
+        next.RunningSince = _sim.Now;
+        _busySince[cpu.Id] = _sim.Now;
+        cpu.Current = next;
+        cpu.RunQueue.UpdateMinVruntime(next);
+        ArmTick(cpu);
+        next.OnScheduledIn(_sim.Now);
+    }
+
+    /// <summary>update_curr: charge the running thread's weighted runtime to its vruntime.</summary>
+    private void UpdateCurr(HostThread t)
+    {
+        SimSpan ran = _sim.Now - t.RunningSince;
+        if (ran.Ns <= 0)
+        {
+            return;
+        }
+
+        t.TotalRuntime += ran;
+        t.VruntimeNs += ran.Ns * 1024 / t.Weight;
+        t.RunningSince = _sim.Now;
+        t.Cpu?.RunQueue.UpdateMinVruntime(t);
+    }
+
+    private void ArmTick(Pcpu cpu)
+    {
+        // The tick matters only for slice expiry, so it runs only while someone waits.
+        if (_tickArmed[cpu.Id] || cpu.RunQueue.QueuedCount == 0)
+        {
+            return;
+        }
+
+        _tickArmed[cpu.Id] = true;
+        _sim.ScheduleAfter(_tickPeriod, this, KindTick, cpu.Id);
+    }
+
+    /// <summary>check_preempt_tick: resched when the current thread used up its slice.</summary>
+    private void Tick(Pcpu cpu)
+    {
+        _tickArmed[cpu.Id] = false;
+        if (cpu.Current is { } curr && cpu.RunQueue.QueuedCount > 0)
+        {
+            UpdateCurr(curr);
+            long total = cpu.RunQueue.QueuedWeight + curr.Weight;
+            long slice = Tunables.Period(cpu.RunQueue.QueuedCount + 1).Ns * curr.Weight / total;
+            SimSpan ran = _sim.Now - _busySince[cpu.Id];
+            if (ran.Ns > slice)
+            {
+                RequestResched(curr);
+            }
+        }
+
+        ArmTick(cpu);
+    }
+
+    private Pcpu ChooseCpu(HostThread t)
+    {
+        if (t.PinnedCpu is int pin)
+        {
+            return _cpus[pin];
+        }
+
+        // select_idle_sibling, simplified: stay where it ran if idle, else the lowest idle CPU,
+        // else where it ran. Migration of busy threads comes with the overcommit work.
+        if (t.Cpu is { IsIdle: true } last)
+        {
+            return last;
+        }
+
+        foreach (Pcpu c in _cpus)
+        {
+            if (c.IsIdle && c.RunQueue.QueuedCount == 0)
+            {
+                return c;
+            }
+        }
+
+        return t.Cpu ?? _cpus[0];
+    }
+
+    private static Pcpu RequireRunning(HostThread t)
+    {
+        if (t.State != ThreadState.Running || t.Cpu is null || t.Cpu.Current != t)
+        {
+            throw new InvalidOperationException($"Thread {t.Name} is not running.");
+        }
+
+        return t.Cpu;
+    }
+}

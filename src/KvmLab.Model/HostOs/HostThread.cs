@@ -1,0 +1,48 @@
+using KvmLab.Engine.Time;
+using KvmLab.Model.Hardware;
+
+namespace KvmLab.Model.HostOs;
+
+/// <summary>
+/// A host task under the CFS-like scheduler: a vCPU thread, a QEMU thread, a CPU hog.
+/// Subclasses say what they do when they get the CPU and when they lose it.
+/// </summary>
+public abstract class HostThread
+{
+    protected HostThread(string name, int id)
+    {
+        Name = name;
+        Id = id;
+    }
+
+    public string Name { get; }
+
+    /// <summary>A stable id: the tie-break in run-queue order, so order never depends on hashing.</summary>
+    public int Id { get; }
+
+    /// <summary>CFS load weight; 1024 is nice 0 (sched_prio_to_weight[20]).</summary>
+    public int Weight { get; init; } = 1024;
+
+    public ThreadState State { get; internal set; } = ThreadState.Sleeping;
+
+    /// <summary>The CPU the thread runs on, last ran on, or is queued on.</summary>
+    public Pcpu? Cpu { get; internal set; }
+
+    /// <summary>If set, the only CPU the thread may run on (taskset / vCPU pinning).</summary>
+    public int? PinnedCpu { get; init; }
+
+    public long VruntimeNs { get; internal set; }
+
+    public SimTime RunningSince { get; internal set; }
+
+    public SimSpan TotalRuntime { get; internal set; }
+
+    /// <summary>Set by the scheduler when it wants the thread off its CPU at the next preemption point.</summary>
+    public bool NeedResched { get; internal set; }
+
+    /// <summary>The thread now has its CPU (context switch done).</summary>
+    protected internal abstract void OnScheduledIn(SimTime now);
+
+    /// <summary>The scheduler asks the running thread to reach a preemption point soon.</summary>
+    protected internal abstract void OnReschedRequested(SimTime now);
+}

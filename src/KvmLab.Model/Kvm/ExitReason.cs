@@ -1,0 +1,17 @@
+namespace KvmLab.Model.Kvm;
+
+/// <summary>The VM exit reasons the model produces (a closed set: switches over it are exhaustive).</summary>
+public enum ExitReason
+{
+    /// <summary>WRMSR to an intercepted MSR (x2APIC ICR 0x830, EOI without APICv, TSC_DEADLINE...).</summary>
+    MsrWrite,
+
+    /// <summary>A trap-like write to the virtual-APIC page (xAPIC MMIO with APICv).</summary>
+    ApicWrite,
+
+    /// <summary>HLT with HLT exiting on.</summary>
+    Hlt,
+
+    /// <summary>A host interrupt arrived while in the guest (kick, host tick, reschedule).</summary>
+    ExternalInterrupt,
+}

@@ -1,0 +1,33 @@
+using KvmLab.Engine.Time;
+using KvmLab.Model;
+using KvmLab.Model.Kvm;
+
+namespace KvmLab.Scenarios;
+
+/// <summary>Exit accounting like `perf kvm stat`: exits per second by reason, fastpath share, halt polling, time outside the guest.</summary>
+public static class ExitMetrics
+{
+    public static IEnumerable<RunMetric> Of(HostContext host, IReadOnlyList<Vm> vms, SimTime now)
+    {
+        double seconds = Math.Max(now.Seconds, 1e-12);
+        var all = vms.SelectMany(v => v.Vcpus).ToList();
+        foreach (ExitReason r in Enum.GetValues<ExitReason>())
+        {
+            long n = all.Sum(v => v.Stats.ExitCount(r));
+            yield return new RunMetric($"exits_per_s.{r}", n / seconds, "1/s");
+        }
+
+        long total = all.Sum(v => v.Stats.TotalExits);
+        long fast = all.Sum(v => v.Stats.FastpathExits);
+        yield return new RunMetric("exits_per_s.total", total / seconds, "1/s");
+        yield return new RunMetric("fastpath_share", total == 0 ? 0 : 100.0 * fast / total, "%");
+        yield return new RunMetric("halt_poll_success", Pct(all.Sum(v => v.Stats.HaltPollSuccesses), all.Sum(v => v.Stats.HaltPollAttempts)), "%");
+        yield return new RunMetric("halt_sleeps_per_s", all.Sum(v => v.Stats.HaltSleeps) / seconds, "1/s");
+        double guest = all.Sum(v => v.Stats.GuestTime.Seconds);
+        double hostTime = all.Sum(v => v.Stats.HostTime.Seconds);
+        yield return new RunMetric("vcpu_time_outside_guest", Pct(hostTime, guest + hostTime), "%");
+        yield return new RunMetric("host_context_switches_per_s", host.Scheduler.ContextSwitches / seconds, "1/s");
+    }
+
+    private static double Pct(double part, double whole) => whole <= 0 ? 0 : 100.0 * part / whole;
+}

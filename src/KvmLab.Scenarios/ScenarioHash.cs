@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KvmLab.Scenarios;
+
+/// <summary>A stable fingerprint of a scenario's content (not of its file's formatting).</summary>
+public static class ScenarioHash
+{
+    public static string Of(ScenarioSpec s)
+    {
+        var b = new StringBuilder();
+        void Add(string k, object? v) => b.Append(k).Append('=').Append(Convert.ToString(v, CultureInfo.InvariantCulture)).Append(';');
+        Add("name", s.Name);
+        Add("duration", s.Duration.Ns);
+        Add("warmup", s.Warmup.Ns);
+        Add("pcpus", s.Machine.Pcpus);
+        Add("hz", s.Machine.HostHz);
+        Add("profile", s.Profile);
+        Add("features", string.Join(",", s.Features.Order(StringComparer.Ordinal)));
+        Add("halt_poll", s.HaltPollMax.Ns);
+        foreach (VmSpec vm in s.Vms)
+        {
+            Add("vm", $"{vm.Vcpus}/{vm.Pin}/{vm.PinOffset}/{vm.Guest.Kind}/{vm.Guest.X2Apic}");
+        }
+
+        Add("workload", s.Workload.Type);
+        Add("workload.vm", s.Workload.Vm);
+        foreach (var (k, v) in s.Workload.Parameters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            Add("workload." + k, v.Items is null ? v.Text : string.Join(",", v.Items));
+        }
+
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(b.ToString()));
+        return Convert.ToHexStringLower(hash)[..16];
+    }
+}

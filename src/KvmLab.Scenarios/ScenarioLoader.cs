@@ -1,0 +1,326 @@
+using System.Globalization;
+using KvmLab.Engine.Time;
+using KvmLab.Model.Guest;
+using KvmLab.Model.Hardware;
+using KvmLab.Policies;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace KvmLab.Scenarios;
+
+/// <summary>
+/// Reads a scenario YAML file strictly: every key must be known, every value valid, and every
+/// error names the file, the line and the key, so a user can fix it without guessing.
+/// </summary>
+public static class ScenarioLoader
+{
+    private static readonly string[] TopKeys = ["name", "description", "seed", "duration", "warmup", "profile", "machine", "kvm", "features", "vms", "workload"];
+
+    public static ScenarioSpec LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioException($"{path}: cannot read scenario: {e.Message}", e);
+        }
+
+        return Parse(text, path);
+    }
+
+    public static ScenarioSpec Parse(string yaml, string file = "<scenario>")
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ScenarioException(file, (int)e.Start.Line, "yaml", FirstLine(e.Message));
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ScenarioException(file, 1, "scenario", "the file must be a YAML mapping (key: value lines)");
+        }
+
+        var r = new Reader(file);
+        r.CheckKeys(root, "", TopKeys);
+
+        var machine = new MachineSpec();
+        if (r.Child(root, "machine") is { } m)
+        {
+            var mm = r.Mapping(m, "machine");
+            r.CheckKeys(mm, "machine.", ["pcpus", "host_hz"]);
+            machine = new MachineSpec
+            {
+                Pcpus = r.Int(mm, "machine.pcpus", "pcpus", machine.Pcpus, min: 1, max: 4096),
+                HostHz = r.Int(mm, "machine.host_hz", "host_hz", machine.HostHz, min: 1, max: 10000),
+            };
+        }
+
+        SimSpan haltPoll = SimSpan.FromMicroseconds(200);
+        if (r.Child(root, "kvm") is { } k)
+        {
+            var km = r.Mapping(k, "kvm");
+            r.CheckKeys(km, "kvm.", ["halt_poll_ns"]);
+            haltPoll = new SimSpan(r.Long(km, "kvm.halt_poll_ns", "halt_poll_ns", haltPoll.Ns, min: 0));
+        }
+
+        IReadOnlyList<string> features = [.. FeatureCatalog.Defaults.Order(StringComparer.Ordinal)];
+        if (r.Child(root, "features") is { } f)
+        {
+            if (f is not YamlSequenceNode seq)
+            {
+                throw r.Error(f, "features", "expected a list of feature ids, for example [ipi-fastpath, apicv]");
+            }
+
+            var list = new List<string>();
+            foreach (YamlNode item in seq)
+            {
+                string id = r.Scalar(item, "features");
+                if (FeatureCatalog.Find(id) is null)
+                {
+                    throw r.Error(item, "features", $"unknown feature '{id}' (known: {string.Join(", ", FeatureCatalog.All.Select(x => x.Id))})");
+                }
+
+                if (!list.Contains(id))
+                {
+                    list.Add(id);
+                }
+            }
+
+            features = list;
+        }
+
+        string profile = r.String(root, "profile", "profile", "skylake-sp-2020");
+        if (Profiles.Find(profile) is null)
+        {
+            throw r.Error(r.Child(root, "profile")!, "profile", $"unknown cost profile '{profile}' (known: {string.Join(", ", Profiles.All.Select(p => p.Id))})");
+        }
+
+        SimSpan duration = r.Span(root, "duration", "duration", SimSpan.FromMilliseconds(50));
+        if (duration.Ns <= 0)
+        {
+            throw r.Error(r.Child(root, "duration")!, "duration", "must be positive, for example 50ms");
+        }
+
+        SimSpan warmup = r.Span(root, "warmup", "warmup", SimSpan.FromMilliseconds(1));
+        if (warmup.Ns < 0 || warmup >= duration)
+        {
+            throw r.Error(r.Child(root, "warmup")!, "warmup", "must be at least 0 and shorter than the duration");
+        }
+
+        var vms = new List<VmSpec>();
+        YamlNode? vmsNode = r.Child(root, "vms");
+        if (vmsNode is not YamlSequenceNode vmSeq || vmSeq.Children.Count == 0)
+        {
+            throw r.Error(vmsNode ?? root, "vms", "need a list with at least one VM, for example '- vcpus: 2'");
+        }
+
+        var pinnedUse = new int[machine.Pcpus];
+        for (int i = 0; i < vmSeq.Children.Count; i++)
+        {
+            string key = $"vms[{i}]";
+            var vm = r.Mapping(vmSeq.Children[i], key);
+            r.CheckKeys(vm, key + ".", ["vcpus", "pin", "pin_offset", "guest"]);
+            int vcpus = r.Int(vm, key + ".vcpus", "vcpus", 2, min: 1, max: 1024);
+            bool pin = r.Bool(vm, key + ".pin", "pin", false);
+            int offset = r.Int(vm, key + ".pin_offset", "pin_offset", 0, min: 0, max: 4095);
+            if (pin && offset + vcpus > machine.Pcpus)
+            {
+                throw r.Error(r.Child(vm, "pin")!, key + ".pin", $"{vcpus} vCPUs pinned from pCPU {offset} need {offset + vcpus} pCPUs but the machine has {machine.Pcpus}");
+            }
+
+            var guest = new GuestConfig();
+            if (r.Child(vm, "guest") is { } g)
+            {
+                var gm = r.Mapping(g, key + ".guest");
+                r.CheckKeys(gm, key + ".guest.", ["kernel", "apic"]);
+                string kernel = r.String(gm, key + ".guest.kernel", "kernel", "linux");
+                string apic = r.String(gm, key + ".guest.apic", "apic", "x2apic");
+                guest = new GuestConfig
+                {
+                    Kind = kernel switch
+                    {
+                        "linux" => GuestKernelKind.Linux,
+                        "kvm-unit-tests" => GuestKernelKind.KvmUnitTests,
+                        _ => throw r.Error(r.Child(gm, "kernel")!, key + ".guest.kernel", $"unknown kernel '{kernel}' (linux or kvm-unit-tests)"),
+                    },
+                    X2Apic = apic switch
+                    {
+                        "x2apic" => true,
+                        "xapic" => false,
+                        _ => throw r.Error(r.Child(gm, "apic")!, key + ".guest.apic", $"unknown APIC mode '{apic}' (x2apic or xapic)"),
+                    },
+                };
+            }
+
+            vms.Add(new VmSpec { Vcpus = vcpus, Pin = pin, PinOffset = offset, Guest = guest });
+        }
+
+        YamlNode? wNode = r.Child(root, "workload");
+        if (wNode is null)
+        {
+            throw r.Error(root, "workload", "missing; say what runs, for example 'workload: { type: kut-ipi }'");
+        }
+
+        var wm = r.Mapping(wNode, "workload");
+        string type = r.String(wm, "workload.type", "type", "");
+        if (!WorkloadFactory.Types.Contains(type))
+        {
+            throw r.Error(r.Child(wm, "type") ?? wNode, "workload.type", $"unknown workload '{type}' (known: {string.Join(", ", WorkloadFactory.Types)})");
+        }
+
+        int vmIndex = r.Int(wm, "workload.vm", "vm", 0, min: 0, max: vms.Count - 1);
+        var parameters = new Dictionary<string, ScalarValue>(StringComparer.Ordinal);
+        foreach (var (kNode, vNode) in wm.Children)
+        {
+            string name = r.Scalar(kNode, "workload");
+            if (name is "type" or "vm")
+            {
+                continue;
+            }
+
+            if (!WorkloadFactory.ParametersOf(type).Contains(name))
+            {
+                throw r.Error(kNode, $"workload.{name}", $"unknown parameter for {type} (known: {string.Join(", ", WorkloadFactory.ParametersOf(type))})");
+            }
+
+            parameters[name] = vNode is YamlSequenceNode s
+                ? new ScalarValue("", (int)vNode.Start.Line, [.. s.Children.Select(c => r.Scalar(c, $"workload.{name}"))])
+                : new ScalarValue(r.Scalar(vNode, $"workload.{name}"), (int)vNode.Start.Line);
+        }
+
+        var spec = new ScenarioSpec
+        {
+            Name = r.String(root, "name", "name", Path.GetFileNameWithoutExtension(file)),
+            Description = r.Child(root, "description") is { } d ? r.Scalar(d, "description") : null,
+            Seed = (ulong)r.Long(root, "seed", "seed", 1, min: 0),
+            Duration = duration,
+            Warmup = warmup,
+            Machine = machine,
+            Profile = profile,
+            Features = features,
+            HaltPollMax = haltPoll,
+            Vms = vms,
+            Workload = new WorkloadSpec { Type = type, Vm = vmIndex, Parameters = parameters },
+        };
+
+        // Let the factory check the parameter values now, with the file and line.
+        WorkloadFactory.Create(spec.Workload, file);
+        return spec;
+    }
+
+    /// <summary>Parses "50ms", "200us", "1.5s", "300ns" or a bare number of seconds.</summary>
+    public static bool TryParseSpan(string text, out SimSpan span)
+    {
+        span = SimSpan.Zero;
+        string t = text.Trim();
+        (string suffix, double scale)[] units = [("ns", 1), ("us", 1e3), ("ms", 1e6), ("s", 1e9)];
+        foreach (var (suffix, scale) in units)
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal) && double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+            {
+                span = SimSpan.FromNanoseconds(v * scale);
+                return true;
+            }
+        }
+
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+        {
+            span = SimSpan.FromSeconds(seconds);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    /// <summary>Typed access to mapping entries with file/line/key errors.</summary>
+    private sealed class Reader(string file)
+    {
+        public ScenarioException Error(YamlNode node, string key, string problem) => new(file, (int)node.Start.Line, key, problem);
+
+        public void CheckKeys(YamlMappingNode map, string prefix, string[] allowed)
+        {
+            foreach (var (k, _) in map.Children)
+            {
+                string name = Scalar(k, prefix.TrimEnd('.'));
+                if (!allowed.Contains(name))
+                {
+                    throw Error(k, prefix + name, $"unknown key (expected one of: {string.Join(", ", allowed)})");
+                }
+            }
+        }
+
+#pragma warning disable CA1822 // kept an instance member beside its siblings for call-site uniformity
+        public YamlNode? Child(YamlMappingNode map, string name) =>
+            map.Children.TryGetValue(new YamlScalarNode(name), out YamlNode? v) ? v : null;
+#pragma warning restore CA1822
+
+        public YamlMappingNode Mapping(YamlNode node, string key) =>
+            node as YamlMappingNode ?? throw Error(node, key, "expected a mapping of keys");
+
+        public string Scalar(YamlNode node, string key) =>
+            node is YamlScalarNode s ? s.Value ?? "" : throw Error(node, key, "expected a single value");
+
+        public string String(YamlMappingNode map, string key, string name, string fallback) =>
+            Child(map, name) is { } n ? Scalar(n, key) : fallback;
+
+        public long Long(YamlMappingNode map, string key, string name, long fallback, long min = long.MinValue, long max = long.MaxValue)
+        {
+            if (Child(map, name) is not { } n)
+            {
+                return fallback;
+            }
+
+            string s = Scalar(n, key);
+            if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v))
+            {
+                throw Error(n, key, $"'{s}' is not a whole number");
+            }
+
+            if (v < min || v > max)
+            {
+                throw Error(n, key, max == long.MaxValue ? $"{v} must be at least {min}" : $"{v} must be between {min} and {max}");
+            }
+
+            return v;
+        }
+
+        public int Int(YamlMappingNode map, string key, string name, int fallback, int min, int max) =>
+            (int)Long(map, key, name, fallback, min, max);
+
+        public bool Bool(YamlMappingNode map, string key, string name, bool fallback)
+        {
+            if (Child(map, name) is not { } n)
+            {
+                return fallback;
+            }
+
+            return Scalar(n, key) switch
+            {
+                "true" or "yes" or "on" => true,
+                "false" or "no" or "off" => false,
+                string s => throw Error(n, key, $"'{s}' is not true or false"),
+            };
+        }
+
+        public SimSpan Span(YamlMappingNode map, string key, string name, SimSpan fallback)
+        {
+            if (Child(map, name) is not { } n)
+            {
+                return fallback;
+            }
+
+            string s = Scalar(n, key);
+            return TryParseSpan(s, out SimSpan span) ? span : throw Error(n, key, $"'{s}' is not a duration (for example 50ms, 200us, 1.5s)");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Reflection;
+using KvmLab.Engine.Events;
+using KvmLab.Engine.Random;
+using KvmLab.Engine.Time;
+using KvmLab.Engine.Tracing;
+using KvmLab.Model;
+using KvmLab.Model.Hardware;
+using KvmLab.Model.Kvm;
+using KvmLab.Model.Workloads;
+using KvmLab.Policies;
+
+namespace KvmLab.Scenarios;
+
+/// <summary>Builds the host a scenario describes, runs it, and collects its metrics.</summary>
+public static class ScenarioRunner
+{
+    public static string Version { get; } =
+        typeof(ScenarioRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <param name="profileOverride">A cost profile to use instead of the one the scenario names.</param>
+    public static RunResult Run(ScenarioSpec spec, int replication = 0, ITraceSink? trace = null, CostProfile? profileOverride = null)
+    {
+        trace ??= NullTraceSink.Instance;
+        CostProfile profile = profileOverride ?? Profiles.Find(spec.Profile) ?? throw new ScenarioException($"unknown cost profile '{spec.Profile}'");
+        var sim = new Simulator();
+        var host = new HostContext(sim, profile, spec.Machine, new RngStreams(spec.Seed, replication), trace);
+        var enabled = spec.Features.ToHashSet(StringComparer.Ordinal);
+        KvmConfig config = FeatureCatalog.ConfigFor(enabled);
+
+        var vms = new List<Vm>();
+        for (int i = 0; i < spec.Vms.Count; i++)
+        {
+            VmSpec v = spec.Vms[i];
+            IReadOnlyList<int>? pins = v.Pin ? [.. Enumerable.Range(v.PinOffset, v.Vcpus)] : null;
+            vms.Add(new Vm(host, i, v.Vcpus, config, FeatureCatalog.PoliciesFor(enabled, spec.HaltPollMax), v.Guest, pins));
+        }
+
+        IWorkload workload = WorkloadFactory.Create(spec.Workload, spec.Name);
+        try
+        {
+            workload.Install(host, vms[spec.Workload.Vm]);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ScenarioException($"{spec.Name}: workload: {e.Message}", e);
+        }
+
+        host.MeasureFrom = SimTime.Zero + spec.Warmup;
+        foreach (Vm vm in vms)
+        {
+            vm.Start();
+        }
+
+        // Run in slices so a workload that has done its iterations can end the run early.
+        SimTime end = SimTime.Zero + spec.Duration;
+        SimSpan slice = SimSpan.FromMicroseconds(500);
+        while (sim.Now < end && !workload.Finished)
+        {
+            sim.RunUntil(SimTime.Min(sim.Now + slice, end));
+        }
+
+        foreach (Vm vm in vms)
+        {
+            vm.Finish();
+        }
+
+        host.Scheduler.FinishTrace();
+        return new RunResult
+        {
+            Scenario = spec.Name,
+            ScenarioHash = ScenarioHash.Of(spec),
+            Seed = spec.Seed,
+            Replication = replication,
+            Profile = profile.Id,
+            Features = [.. spec.Features.Order(StringComparer.Ordinal)],
+            Version = Version,
+            SimulatedSeconds = sim.Now.Seconds,
+            Events = sim.EventsProcessed,
+            PrimaryMetric = workload.PrimaryMetric,
+            Metrics = [.. workload.Report(host).Select(m => new RunMetric(m.Name, m.Value, m.Unit)), .. ExitMetrics.Of(host, vms, sim.Now)],
+        };
+    }
+}

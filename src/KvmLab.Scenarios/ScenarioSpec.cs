@@ -1,0 +1,59 @@
+using KvmLab.Engine.Time;
+using KvmLab.Model.Guest;
+using KvmLab.Model.Hardware;
+
+namespace KvmLab.Scenarios;
+
+/// <summary>A complete, validated description of one simulated run.</summary>
+public sealed record ScenarioSpec
+{
+    public string Name { get; init; } = "scenario";
+
+    public string? Description { get; init; }
+
+    public ulong Seed { get; init; } = 1;
+
+    public SimSpan Duration { get; init; } = SimSpan.FromMilliseconds(50);
+
+    /// <summary>Samples before this time are discarded (warm-up: halt polling adapts, caches fill).</summary>
+    public SimSpan Warmup { get; init; } = SimSpan.FromMilliseconds(1);
+
+    public MachineSpec Machine { get; init; } = new();
+
+    public string Profile { get; init; } = "skylake-sp-2020";
+
+    /// <summary>Enabled feature ids (see FeatureCatalog); unlisted features are off.</summary>
+    public IReadOnlyList<string> Features { get; init; } = [];
+
+    /// <summary>The kvm module's halt_poll_ns (x86 default 200000).</summary>
+    public SimSpan HaltPollMax { get; init; } = SimSpan.FromMicroseconds(200);
+
+    public IReadOnlyList<VmSpec> Vms { get; init; } = [];
+
+    public required WorkloadSpec Workload { get; init; }
+}
+
+public sealed record VmSpec
+{
+    public int Vcpus { get; init; } = 2;
+
+    /// <summary>Pin vCPU i to pCPU PinOffset + i.</summary>
+    public bool Pin { get; init; }
+
+    public int PinOffset { get; init; }
+
+    public GuestConfig Guest { get; init; } = new();
+}
+
+/// <summary>A workload by type, the VM it runs in, and its parameters (validated by the factory).</summary>
+public sealed record WorkloadSpec
+{
+    public required string Type { get; init; }
+
+    public int Vm { get; init; }
+
+    public IReadOnlyDictionary<string, ScalarValue> Parameters { get; init; } = new Dictionary<string, ScalarValue>();
+}
+
+/// <summary>A scalar from a scenario file with where it came from, for error messages.</summary>
+public sealed record ScalarValue(string Text, int Line, IReadOnlyList<string>? Items = null);
