@@ -25,10 +25,11 @@ public sealed class SimTimer : IEventHandler
 
     public void Arm(SimTime at)
     {
+        // Schedule first: if it throws (a deadline in the past), the earlier arming stays as it was.
+        _sim.Schedule(at, this, 0, _generation + 1);
         _generation++;
         IsArmed = true;
         Deadline = at;
-        _sim.Schedule(at, this, 0, _generation);
     }
 
     public void ArmAfter(SimSpan delay) => Arm(_sim.Now + delay);

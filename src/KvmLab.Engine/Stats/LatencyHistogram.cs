@@ -59,6 +59,6 @@ public sealed class LatencyHistogram
             return MaxNs;
         }
 
-        return _hdr.GetValueAtPercentile(p);
+        return Math.Clamp(_hdr.GetValueAtPercentile(p), MinNs, MaxNs);
     }
 }

@@ -172,4 +172,55 @@ public class EventQueueTests
         Assert.Equal((500L, 3L), (t2, a2));
         Assert.Equal((1_000_000L, 1L), (t3, a3));
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void TimesNearLongMaxValue_ComeOutInOrder(int seed)
+    {
+        // The day arithmetic ((day + 1) * width, top += width) overflows in the last day before
+        // long.MaxValue; SimTime.MaxValue is a natural "never" deadline, so it must still work.
+        var q = new EventQueue();
+        var h = new NoopHandler();
+        var reference = new SortedSet<(long Time, long Seq)>();
+        var rng = new System.Random(seed);
+        long seq = 0;
+        for (int op = 0; op < 20_000; op++)
+        {
+            if (rng.NextDouble() < (op < 10_000 ? 0.7 : 0.3))
+            {
+                long t = rng.Next(3) switch
+                {
+                    0 => long.MaxValue - rng.Next(3),
+                    1 => long.MaxValue - rng.NextInt64(1L << 45),
+                    _ => rng.NextInt64(1_000_000),
+                };
+                q.Enqueue(t, seq, h, 0, seq);
+                reference.Add((t, seq));
+                seq++;
+            }
+            else
+            {
+                long limit = rng.Next(2) == 0 ? long.MaxValue : rng.NextInt64(long.MaxValue);
+                bool got = q.TryDequeue(limit, out long time, out _, out _, out long arg);
+                bool expect = reference.Count > 0 && reference.Min.Time <= limit;
+                Assert.Equal(expect, got);
+                if (got)
+                {
+                    Assert.Equal(reference.Min, (time, arg));
+                    reference.Remove(reference.Min);
+                }
+            }
+
+            Assert.Equal(reference.Count, q.Count);
+        }
+
+        while (q.TryDequeue(long.MaxValue, out long time, out _, out _, out long arg))
+        {
+            Assert.Equal(reference.Min, (time, arg));
+            reference.Remove(reference.Min);
+        }
+
+        Assert.Empty(reference);
+    }
 }

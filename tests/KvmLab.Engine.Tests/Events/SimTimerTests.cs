@@ -180,5 +180,21 @@ public class SimTimerTests
         _sim.RunUntil(new SimTime(100));
 
         Assert.Throws<ArgumentOutOfRangeException>(() => timer.Arm(new SimTime(99)));
+        Assert.False(timer.IsArmed);
+    }
+
+    [Fact]
+    public void Arm_InThePast_LeavesTheEarlierArmingInPlace()
+    {
+        var timer = NewTimer();
+        _sim.RunUntil(new SimTime(100));
+        timer.Arm(new SimTime(500));
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => timer.Arm(new SimTime(50)));
+
+        Assert.True(timer.IsArmed);
+        Assert.Equal(500, timer.Deadline.Ns);
+        _sim.RunUntil(new SimTime(1000));
+        Assert.Equal([500L], _fired);
     }
 }

@@ -91,6 +91,28 @@ public class RngStreamTests
         Assert.InRange(above, 4_500, 5_500);
     }
 
+    [Fact]
+    public void NextInt_LargeNonPowerOfTwoBound_HasNoModuloBias()
+    {
+        // n = 3 * 2^29: a quarter of the raw 32-bit draws must be rejected. Without the
+        // rejection step, results r with r % 3 == 2 come up with probability 1/4 instead of 1/3.
+        const int n = 3 << 29;
+        var rng = new RngStream(31);
+        var byResidue = new long[3];
+        const int draws = 60_000;
+        for (int i = 0; i < draws; i++)
+        {
+            int r = rng.NextInt(n);
+            Assert.InRange(r, 0, n - 1);
+            byResidue[r % 3]++;
+        }
+
+        foreach (long c in byResidue)
+        {
+            Assert.InRange(c / (double)draws, 1 / 3.0 - 0.015, 1 / 3.0 + 0.015);
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

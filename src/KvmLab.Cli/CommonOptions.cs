@@ -1,0 +1,10 @@
+using System.CommandLine;
+
+namespace KvmLab.Cli;
+
+internal static class CommonOptions
+{
+    public static Option<ulong?> Seed() => new("--seed") { Description = "RNG seed (runs with the same scenario, seed and build give identical numbers)" };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON (one object per line) instead of tables" };
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using KvmLab.Scenarios;
+
+namespace KvmLab.Cli;
+
+/// <summary>The `kvmlab` command line: composition only; the work is in the libraries.</summary>
+public static class KvmLabCli
+{
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var root = new RootCommand("kvmlab: simulate KVM virtualization latency and reproduce published results from mechanisms")
+        {
+            ListCommand.Create(stdout),
+            RunCommand.Create(stdout, stderr),
+            ReproduceCommand.Create(stdout, stderr),
+        };
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors)
+            {
+                stderr.WriteLine($"kvmlab: {e.Message}");
+            }
+
+            stderr.WriteLine("Try 'kvmlab --help'.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        }
+        catch (ScenarioException e)
+        {
+            stderr.WriteLine($"kvmlab: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (IOException e)
+        {
+            stderr.WriteLine($"kvmlab: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            stderr.WriteLine($"kvmlab: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

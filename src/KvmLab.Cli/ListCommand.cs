@@ -1,0 +1,59 @@
+using System.CommandLine;
+using KvmLab.Experiments;
+using KvmLab.Model.Hardware;
+using KvmLab.Policies;
+using KvmLab.Scenarios;
+
+namespace KvmLab.Cli;
+
+internal static class ListCommand
+{
+    public static Command Create(TextWriter o)
+    {
+        var cmd = new Command("list", "List experiments, features, policies, workloads and cost profiles, each with its citation");
+        cmd.SetAction(_ =>
+        {
+            o.WriteLine("EXPERIMENTS (kvmlab reproduce <id>)");
+            foreach (Experiment e in ExperimentCatalog.All)
+            {
+                o.WriteLine($"  {e.Id,-28} {e.Title}");
+                o.WriteLine($"  {"",-28} published {e.Published.ChangePercent:+0.0;-0.0}% +-{e.TolerancePoints} pts; {e.Published.Citation}");
+            }
+
+            o.WriteLine();
+            o.WriteLine("FEATURES (scenario 'features:'; * = on by default)");
+            foreach (FeatureInfo f in FeatureCatalog.All)
+            {
+                o.WriteLine($"  {f.Id + (f.OnByDefault ? " *" : ""),-28} {f.Summary}");
+                o.WriteLine($"  {"",-28} {f.Citation}");
+            }
+
+            o.WriteLine();
+            o.WriteLine("POLICIES");
+            foreach (IPolicyInfo p in FeatureCatalog.Policies)
+            {
+                o.WriteLine($"  {p.Id,-28} {p.Summary}");
+                o.WriteLine($"  {"",-28} {p.Citation}");
+            }
+
+            o.WriteLine();
+            o.WriteLine("WORKLOADS (scenario 'workload: type:')");
+            foreach (string w in WorkloadFactory.Types)
+            {
+                o.WriteLine($"  {w,-28} {WorkloadFactory.Describe(w)}");
+                o.WriteLine($"  {"",-28} parameters: {string.Join(", ", WorkloadFactory.ParametersOf(w))}");
+            }
+
+            o.WriteLine();
+            o.WriteLine("COST PROFILES (scenario 'profile:'; values and sources in docs/MODEL.md)");
+            foreach (CostProfile p in Profiles.All)
+            {
+                o.WriteLine($"  {p.Id,-28} {p.Summary}");
+                o.WriteLine($"  {"",-28} {p.Citation}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,3 @@
+using KvmLab.Cli;
+
+return KvmLabCli.Run(args);

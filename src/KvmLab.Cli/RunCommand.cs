@@ -1,0 +1,50 @@
+using System.CommandLine;
+using KvmLab.Reporting;
+using KvmLab.Scenarios;
+
+namespace KvmLab.Cli;
+
+internal static class RunCommand
+{
+    public static Command Create(TextWriter o, TextWriter err)
+    {
+        var scenario = new Argument<string>("scenario") { Description = "Scenario YAML file (see scenarios/)" };
+        var seed = CommonOptions.Seed();
+        var json = CommonOptions.Json();
+        var trace = new Option<string?>("--trace") { Description = "Write a Perfetto / chrome://tracing trace-event JSON file of the run" };
+        var cmd = new Command("run", "Run a scenario file and print its metrics") { scenario, seed, json, trace };
+        cmd.SetAction(p =>
+        {
+            string path = p.GetValue(scenario)!;
+            ScenarioSpec spec = ScenarioLoader.LoadFile(path);
+            if (p.GetValue(seed) is ulong s)
+            {
+                spec = spec with { Seed = s };
+            }
+
+            RunResult result;
+            if (p.GetValue(trace) is string traceFile)
+            {
+                // Written beside the target and renamed at the end, so a failed run leaves no half file.
+                string tmp = traceFile + ".partial";
+                using (var stream = File.Create(tmp))
+                using (var writer = new PerfettoTraceWriter(stream))
+                {
+                    result = ScenarioRunner.Run(spec, trace: writer);
+                    writer.Close();
+                }
+
+                File.Move(tmp, traceFile, overwrite: true);
+                err.WriteLine($"kvmlab: trace written to {traceFile} (open in https://ui.perfetto.dev or chrome://tracing)");
+            }
+            else
+            {
+                result = ScenarioRunner.Run(spec);
+            }
+
+            o.WriteLine(p.GetValue(json) ? JsonResults.Run(result) : ResultTables.Run(result));
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using KvmLab.Experiments;
+using KvmLab.Scenarios;
+
+namespace KvmLab.Reporting;
+
+/// <summary>The terminal tables for runs and experiments.</summary>
+public static class ResultTables
+{
+    public static string Run(RunResult r)
+    {
+        var t = new TextTable("metric", "value", "unit");
+        foreach (RunMetric m in r.Metrics)
+        {
+            t.Add(m.Name, Format(m.Value), m.Unit);
+        }
+
+        return $"{r.Scenario}  seed {r.Seed}  profile {r.Profile}  features [{string.Join(", ", r.Features)}]  hash {r.ScenarioHash}\n"
+            + $"simulated {r.SimulatedSeconds.ToString("0.######", CultureInfo.InvariantCulture)} s, {r.Events} events\n\n" + t;
+    }
+
+    public static string Experiment(ExperimentResult x)
+    {
+        Experiment e = x.Experiment;
+        var t = new TextTable("variant", $"{e.Metric} ({e.Unit})", "model change", "published", "tolerance", "verdict");
+        string pubB = e.Published.Baseline is double pb ? Format(pb) : "-";
+        string pubO = e.Published.Optimized is double po ? Format(po) : "-";
+        t.Add(x.Baseline.Name, WithCi(x.Baseline.Mean, x.Baseline.Ci95), "", pubB, "", "");
+        t.Add(x.Optimized.Name, WithCi(x.Optimized.Mean, x.Optimized.Ci95),
+            Pct(x.ModelChangePercent) + (double.IsFinite(x.ModelChangeCi95Points) ? $" +-{x.ModelChangeCi95Points.ToString("0.0", CultureInfo.InvariantCulture)}" : ""),
+            $"{pubO} ({Pct(e.Published.ChangePercent)})",
+            $"+-{e.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)} pts",
+            x.Reproduced ? "REPRODUCED" : "NOT REPRODUCED");
+        string calib = e.Calibration ? "  [calibration: a constant came from this row's own published numbers]" : "";
+        return $"{e.Id}: {e.Title}{calib}\n  setup: {e.Setup}\n  source: {e.Source}\n  published: {e.Published.Citation}\n"
+            + $"  seed {x.Seed}, {e.Replications} replications per variant, profile {x.Baseline.Runs[0].Profile}\n\n"
+            + t + $"\n  notes: {e.Notes}\n";
+    }
+
+    public static string Format(double v)
+    {
+        if (!double.IsFinite(v))
+        {
+            return "n/a";
+        }
+
+        double a = Math.Abs(v);
+        string f = a >= 1000 ? "0" : a >= 100 ? "0.0" : a >= 1 ? "0.00" : "0.000";
+        return v.ToString(f, CultureInfo.InvariantCulture);
+    }
+
+    private static string WithCi(double mean, double ci) =>
+        double.IsFinite(ci) ? $"{Format(mean)} +-{Format(ci)}" : Format(mean);
+
+    private static string Pct(double p) => p.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
+}
