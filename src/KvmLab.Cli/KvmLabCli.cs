@@ -31,7 +31,9 @@ public static class KvmLabCli
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+            // The default handler would catch everything and print a stack trace; user errors below
+            // get one line, and anything else is a bug that should crash with its trace.
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (ScenarioException e)
         {

@@ -83,7 +83,14 @@ public sealed class HostScheduler : IEventHandler
         Pcpu cpu = ChooseCpu(t);
         t.Cpu = cpu;
 
-        // place_entity for a waking task: sleeps up to half a latency period keep their credit.
+        // enqueue_entity runs update_curr before place_entity, so min_vruntime includes the
+        // current thread's runtime so far; place_entity for a waking task: sleeps up to half a
+        // latency period keep their credit.
+        if (cpu.Current is { } running)
+        {
+            UpdateCurr(running);
+        }
+
         long floor = cpu.RunQueue.MinVruntimeNs - (Tunables.Latency.Ns / 2);
         t.VruntimeNs = Math.Max(t.VruntimeNs, floor);
 

@@ -1,0 +1,22 @@
+namespace KvmLab.Cli.Tests;
+
+internal static class RepoPaths
+{
+    /// <summary>The repository root: the first directory above the test binaries that holds KvmLab.slnx.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string Scenario(string fileName) => Path.Combine(Root, "scenarios", fileName);
+
+    private static string FindRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "KvmLab.slnx")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No KvmLab.slnx above {AppContext.BaseDirectory}.");
+    }
+}

@@ -1,0 +1,79 @@
+using KvmLab.Engine.Time;
+using KvmLab.Policies.LiWanpeng2020;
+using KvmLab.Policies.Upstream;
+
+namespace KvmLab.Policies.Tests;
+
+public class FeatureCatalogTests
+{
+    private static readonly SimSpan Max = SimSpan.FromMicroseconds(200);
+
+    [Fact]
+    public void FeatureIds_AreUnique()
+    {
+        var ids = FeatureCatalog.All.Select(f => f.Id).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        var policyIds = FeatureCatalog.Policies.Select(p => p.Id).ToList();
+        Assert.Equal(policyIds.Count, policyIds.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void EveryFeature_HasSummaryAndCitation()
+    {
+        Assert.All(FeatureCatalog.All, f =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(f.Summary));
+            Assert.False(string.IsNullOrWhiteSpace(f.Citation));
+        });
+    }
+
+    [Fact]
+    public void Defaults_AreLinux510WithApicV()
+    {
+        Assert.Contains(FeatureCatalog.IpiFastpath, FeatureCatalog.Defaults);
+        Assert.Contains(FeatureCatalog.ApicV, FeatureCatalog.Defaults);
+        Assert.Contains(FeatureCatalog.HaltPolling, FeatureCatalog.Defaults);
+        Assert.Contains(FeatureCatalog.HltExits, FeatureCatalog.Defaults);
+    }
+
+    [Fact]
+    public void Find_KnownAndUnknown()
+    {
+        Assert.Equal(FeatureCatalog.ApicV, FeatureCatalog.Find("apicv")?.Id);
+        Assert.Null(FeatureCatalog.Find("no-such-feature"));
+    }
+
+    [Fact]
+    public void PoliciesFor_PicksIcrFastpathOnlyWhenEnabled()
+    {
+        var on = FeatureCatalog.PoliciesFor(new HashSet<string> { FeatureCatalog.IpiFastpath }, Max);
+        var off = FeatureCatalog.PoliciesFor(new HashSet<string> { FeatureCatalog.ApicV, FeatureCatalog.HaltPolling }, Max);
+        Assert.IsType<IcrWriteFastpath>(on.IcrFastpath);
+        Assert.IsType<NoIcrFastpath>(off.IcrFastpath);
+    }
+
+    [Fact]
+    public void PoliciesFor_HaltPollingSetsTheMaximum()
+    {
+        var on = FeatureCatalog.PoliciesFor(new HashSet<string> { FeatureCatalog.HaltPolling }, Max);
+        var off = FeatureCatalog.PoliciesFor(new HashSet<string>(), Max);
+        Assert.Equal(Max, Assert.IsType<AdaptiveHaltPoll>(on.HaltPoll).Max);
+        Assert.Equal(SimSpan.Zero, Assert.IsType<AdaptiveHaltPoll>(off.HaltPoll).Max);
+    }
+
+    [Fact]
+    public void ConfigFor_MapsApicVAndHltExits()
+    {
+        var all = FeatureCatalog.ConfigFor(new HashSet<string> { FeatureCatalog.ApicV, FeatureCatalog.HltExits });
+        Assert.True(all.ApicV);
+        Assert.True(all.HltExits);
+
+        var noApicV = FeatureCatalog.ConfigFor(new HashSet<string> { FeatureCatalog.HltExits });
+        Assert.False(noApicV.ApicV);
+        Assert.True(noApicV.HltExits);
+
+        var noHlt = FeatureCatalog.ConfigFor(new HashSet<string> { FeatureCatalog.ApicV });
+        Assert.True(noHlt.ApicV);
+        Assert.False(noHlt.HltExits);
+    }
+}

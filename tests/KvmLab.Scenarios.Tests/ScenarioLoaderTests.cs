@@ -1,0 +1,196 @@
+using KvmLab.Engine.Time;
+
+namespace KvmLab.Scenarios.Tests;
+
+public class ScenarioLoaderTests
+{
+    private const string File = "bad.yaml";
+
+    // A valid scenario; the malformed cases each change one thing. Line numbers are 1-based.
+    private const string Valid = """
+        name: t
+        seed: 3
+        duration: 2ms
+        warmup: 0ms
+        profile: skylake-sp-2020
+        machine:
+          pcpus: 4
+        features: [ipi-fastpath, apicv]
+        vms:
+          - vcpus: 2
+            pin: true
+            guest:
+              kernel: kvm-unit-tests
+        workload:
+          type: kut-ipi
+          iterations: 10
+        """;
+
+    public static TheoryData<string> ScenarioFiles => ["kut-ipi.yaml", "ipi-bench-8vcpu.yaml"];
+
+    [Theory]
+    [MemberData(nameof(ScenarioFiles))]
+    public void ShippedScenarios_LoadAndRun(string fileName)
+    {
+        ScenarioSpec spec = ScenarioLoader.LoadFile(RepoPaths.Scenario(fileName));
+        Assert.Equal(Path.GetFileNameWithoutExtension(fileName), spec.Name);
+
+        RunResult r = ScenarioRunner.Run(spec);
+        Assert.True(r.Metric("iterations") > 0);
+        Assert.True(r.Events > 0);
+    }
+
+    [Fact]
+    public void Valid_ParsesEveryField()
+    {
+        ScenarioSpec s = ScenarioLoader.Parse(Valid, File);
+        Assert.Equal("t", s.Name);
+        Assert.Equal(3UL, s.Seed);
+        Assert.Equal(SimSpan.FromMilliseconds(2), s.Duration);
+        Assert.Equal(SimSpan.Zero, s.Warmup);
+        Assert.Equal(4, s.Machine.Pcpus);
+        Assert.Equal(["ipi-fastpath", "apicv"], s.Features);
+        VmSpec vm = Assert.Single(s.Vms);
+        Assert.Equal(2, vm.Vcpus);
+        Assert.True(vm.Pin);
+        Assert.Equal(Model.Guest.GuestKernelKind.KvmUnitTests, vm.Guest.Kind);
+        Assert.Equal("kut-ipi", s.Workload.Type);
+        Assert.Equal("10", s.Workload.Parameters["iterations"].Text);
+    }
+
+    private static ScenarioException Fails(string yaml) =>
+        Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(yaml, File));
+
+    private static void AssertError(ScenarioException e, int line, string key)
+    {
+        Assert.Equal(File, e.File);
+        Assert.Equal(line, e.Line);
+        Assert.Equal(key, e.Key);
+        Assert.StartsWith($"{File}:{line}: {key}: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadYaml_UnclosedFlowSequence_NamesFileAndWhereItWasDetected()
+    {
+        // YamlDotNet detects the missing ']' at the end of the input (line 3 of a two-line file).
+        var e = Fails("seed: 1\nname: [unclosed\n");
+        AssertError(e, 3, "yaml");
+    }
+
+    [Fact]
+    public void BadYaml_StrayIndentedMapping_NamesItsLine()
+    {
+        var e = Fails("seed: 1\nname: t\n  duration: 2ms\n");
+        AssertError(e, 3, "yaml");
+    }
+
+    [Fact]
+    public void UnknownTopLevelKey()
+    {
+        var e = Fails(Valid.Replace("seed: 3", "sede: 3", StringComparison.Ordinal));
+        AssertError(e, 2, "sede");
+    }
+
+    [Fact]
+    public void UnknownMachineKey()
+    {
+        var e = Fails(Valid.Replace("  pcpus: 4", "  pcpus: 4\n  sockets: 2", StringComparison.Ordinal));
+        AssertError(e, 8, "machine.sockets");
+    }
+
+    [Fact]
+    public void UnknownFeature()
+    {
+        var e = Fails(Valid.Replace("[ipi-fastpath, apicv]", "[ipi-fastpath, apic-v]", StringComparison.Ordinal));
+        AssertError(e, 8, "features");
+        Assert.Contains("apic-v", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NegativeDuration()
+    {
+        var e = Fails(Valid.Replace("duration: 2ms", "duration: -5ms", StringComparison.Ordinal));
+        AssertError(e, 3, "duration");
+    }
+
+    [Fact]
+    public void ZeroDuration()
+    {
+        var e = Fails(Valid.Replace("duration: 2ms", "duration: 0ms", StringComparison.Ordinal));
+        AssertError(e, 3, "duration");
+    }
+
+    [Fact]
+    public void MorePinnedVcpusThanPcpus()
+    {
+        var e = Fails(Valid.Replace("pcpus: 4", "pcpus: 2", StringComparison.Ordinal).Replace("vcpus: 2", "vcpus: 4", StringComparison.Ordinal));
+        AssertError(e, 11, "vms[0].pin");
+    }
+
+    [Fact]
+    public void UnknownWorkloadType()
+    {
+        var e = Fails(Valid.Replace("type: kut-ipi", "type: kut-ipx", StringComparison.Ordinal));
+        AssertError(e, 15, "workload.type");
+    }
+
+    [Fact]
+    public void UnknownWorkloadParameter()
+    {
+        var e = Fails(Valid.Replace("iterations: 10", "iters: 10", StringComparison.Ordinal));
+        AssertError(e, 16, "workload.iters");
+    }
+
+    [Fact]
+    public void BadWorkloadParameterValue()
+    {
+        var e = Fails(Valid.Replace("iterations: 10", "iterations: ten", StringComparison.Ordinal));
+        AssertError(e, 16, "workload.iterations");
+    }
+
+    [Fact]
+    public void UnknownProfile()
+    {
+        var e = Fails(Valid.Replace("skylake-sp-2020", "zen9", StringComparison.Ordinal));
+        AssertError(e, 5, "profile");
+    }
+
+    [Fact]
+    public void NonNumericSeed()
+    {
+        var e = Fails(Valid.Replace("seed: 3", "seed: abc", StringComparison.Ordinal));
+        AssertError(e, 2, "seed");
+    }
+
+    [Fact]
+    public void MissingFile_IsAScenarioExceptionNamingTheFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kvmlab-missing-{Guid.NewGuid():N}.yaml");
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.LoadFile(path));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("50ms", 50_000_000L)]
+    [InlineData("200us", 200_000L)]
+    [InlineData("1.5s", 1_500_000_000L)]
+    [InlineData("300ns", 300L)]
+    [InlineData("2", 2_000_000_000L)]
+    [InlineData(" 7ms ", 7_000_000L)]
+    public void TryParseSpan_Valid(string text, long ns)
+    {
+        Assert.True(ScenarioLoader.TryParseSpan(text, out SimSpan span));
+        Assert.Equal(ns, span.Ns);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("fast")]
+    [InlineData("5 parsecs")]
+    [InlineData("ms")]
+    [InlineData("1,5s")]
+    public void TryParseSpan_Garbage(string text)
+    {
+        Assert.False(ScenarioLoader.TryParseSpan(text, out _));
+    }
+}
