@@ -1,7 +1,4 @@
-using KvmLab.Engine.Time;
 using KvmLab.Model.Guest;
-using KvmLab.Model.Hardware;
-using KvmLab.Policies;
 using KvmLab.Scenarios;
 
 namespace KvmLab.Experiments.Catalog;
@@ -16,23 +13,12 @@ public static class IpiFastpathBench
 
     public static Experiment Create()
     {
-        ScenarioSpec Scenario(bool fastpath) => new()
-        {
-            Name = fastpath ? "ipi-bench-fastpath" : "ipi-bench-full-path",
-            Duration = SimSpan.FromMilliseconds(20),
-            Warmup = SimSpan.FromMilliseconds(1),
-            Machine = new MachineSpec { Pcpus = 4 },
-            Profile = "skylake-sp-2020",
-            Features = fastpath
-                ? [FeatureCatalog.IpiFastpath, FeatureCatalog.ApicV, FeatureCatalog.HaltPolling, FeatureCatalog.HltExits]
-                : [FeatureCatalog.ApicV, FeatureCatalog.HaltPolling, FeatureCatalog.HltExits],
-            Vms = [new VmSpec { Vcpus = 4, Pin = true, Guest = new GuestConfig { Kind = GuestKernelKind.Linux, X2Apic = true } }],
-            Workload = new WorkloadSpec
+        ScenarioSpec Scenario(bool fastpath) =>
+            FastpathVariants.Scenario("ipi-bench", fastpath, 4, GuestKernelKind.Linux, new WorkloadSpec
             {
                 Type = "ipi-bench",
                 Parameters = new Dictionary<string, ScalarValue> { ["mode"] = new("unicast", 0) },
-            },
-        };
+            });
 
         return new Experiment
         {

@@ -1,7 +1,4 @@
-using KvmLab.Engine.Time;
 using KvmLab.Model.Guest;
-using KvmLab.Model.Hardware;
-using KvmLab.Policies;
 using KvmLab.Scenarios;
 
 namespace KvmLab.Experiments.Catalog;
@@ -17,19 +14,8 @@ public static class IpiFastpathUnittest
 
     public static Experiment Create()
     {
-        ScenarioSpec Scenario(bool fastpath) => new()
-        {
-            Name = fastpath ? "kut-ipi-fastpath" : "kut-ipi-full-path",
-            Duration = SimSpan.FromMilliseconds(20),
-            Warmup = SimSpan.FromMilliseconds(1),
-            Machine = new MachineSpec { Pcpus = 4 },
-            Profile = "skylake-sp-2020",
-            Features = fastpath
-                ? [FeatureCatalog.IpiFastpath, FeatureCatalog.ApicV, FeatureCatalog.HaltPolling, FeatureCatalog.HltExits]
-                : [FeatureCatalog.ApicV, FeatureCatalog.HaltPolling, FeatureCatalog.HltExits],
-            Vms = [new VmSpec { Vcpus = 2, Pin = true, Guest = new GuestConfig { Kind = GuestKernelKind.KvmUnitTests, X2Apic = true } }],
-            Workload = new WorkloadSpec { Type = "kut-ipi" },
-        };
+        ScenarioSpec Scenario(bool fastpath) =>
+            FastpathVariants.Scenario("kut-ipi", fastpath, 2, GuestKernelKind.KvmUnitTests, new WorkloadSpec { Type = "kut-ipi" });
 
         return new Experiment
         {

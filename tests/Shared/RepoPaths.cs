@@ -1,4 +1,5 @@
-namespace KvmLab.Scenarios.Tests;
+// Shared by the test projects that read files in the repository (linked into each csproj).
+namespace KvmLab.TestSupport;
 
 internal static class RepoPaths
 {
