@@ -92,8 +92,4 @@ public sealed record CostProfile
 
     /// <summary>One pass of the Linux idle loop around HLT (do_idle, nohz and RCU idle hooks), excluding timer reprogramming.</summary>
     public required SimSpan GuestIdleLoop { get; init; }
-
-    public double ToCycles(SimSpan span) => span.Ns * TscGhz;
-
-    public SimSpan FromCycles(double cycles) => SimSpan.FromNanoseconds(cycles / TscGhz);
 }

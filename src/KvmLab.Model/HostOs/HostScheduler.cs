@@ -22,7 +22,6 @@ public sealed class HostScheduler : IEventHandler
     private readonly CostProfile _costs;
     private readonly ITraceSink _trace;
     private readonly Pcpu[] _cpus;
-    private readonly SimTime[] _idleSince;
     private readonly SimTime[] _busySince;
     private readonly bool[] _tickArmed;
     private readonly SimSpan _tickPeriod;
@@ -33,7 +32,6 @@ public sealed class HostScheduler : IEventHandler
         _costs = costs;
         _trace = trace;
         _cpus = [.. cpus];
-        _idleSince = new SimTime[_cpus.Length];
         _busySince = new SimTime[_cpus.Length];
         _tickArmed = new bool[_cpus.Length];
         _tickPeriod = SimSpan.FromNanoseconds(1e9 / hostHz);
@@ -193,10 +191,6 @@ public sealed class HostScheduler : IEventHandler
         {
             BeginSwitch(cpu, _costs.ContextSwitch);
         }
-        else
-        {
-            _idleSince[cpu.Id] = _sim.Now;
-        }
     }
 
     private void BeginSwitch(Pcpu cpu, SimSpan cost)
@@ -212,7 +206,6 @@ public sealed class HostScheduler : IEventHandler
         HostThread? next = cpu.RunQueue.Leftmost;
         if (next is null)
         {
-            _idleSince[cpu.Id] = _sim.Now;
             return;
         }
 

@@ -116,7 +116,7 @@ public sealed class Vcpu : HostThread, IEventHandler
         _exitIcr = icr;
         _exitFastpath = false;
         Stats.CountExit(reason);
-        LeaveGuest();
+        Guest.OnLeaveGuest();
         SetMode(VcpuMode.InHost, ExitSpanName(reason));
         StartPhase(Phase.VmExit, _host.Costs.VmExit);
     }
@@ -417,11 +417,6 @@ public sealed class Vcpu : HostThread, IEventHandler
         _phase = Phase.None;
         SetMode(VcpuMode.InGuest, "guest");
         Guest.OnEnterGuest();
-    }
-
-    private void LeaveGuest()
-    {
-        Guest.OnLeaveGuest();
     }
 
     private void SetMode(VcpuMode mode, string spanName)
