@@ -28,6 +28,9 @@ public sealed record RunResult
 
     public required IReadOnlyList<RunMetric> Metrics { get; init; }
 
+    /// <summary>Lines the workload prints in its own tool's format (cyclictest's T: line, memtier's totals).</summary>
+    public IReadOnlyList<string> Summary { get; init; } = [];
+
     public double Metric(string name) =>
         Metrics.FirstOrDefault(m => m.Name == name)?.Value ?? throw new KeyNotFoundException($"No metric '{name}' in run of {Scenario}.");
 }

@@ -64,11 +64,13 @@ public static class ScenarioLoader
         }
 
         SimSpan haltPoll = SimSpan.FromMicroseconds(200);
+        SimSpan timerAdvance = SimSpan.FromNanoseconds(1000);
         if (r.Child(root, "kvm") is { } k)
         {
             var km = r.Mapping(k, "kvm");
-            r.CheckKeys(km, "kvm.", ["halt_poll_ns"]);
+            r.CheckKeys(km, "kvm.", ["halt_poll_ns", "lapic_timer_advance_ns"]);
             haltPoll = new SimSpan(r.Long(km, "kvm.halt_poll_ns", "halt_poll_ns", haltPoll.Ns, min: 0));
+            timerAdvance = new SimSpan(r.Long(km, "kvm.lapic_timer_advance_ns", "lapic_timer_advance_ns", timerAdvance.Ns, min: 0, max: 5000));
         }
 
         IReadOnlyList<string> features = [.. FeatureCatalog.Defaults.Order(StringComparer.Ordinal)];
@@ -140,9 +142,10 @@ public static class ScenarioLoader
             if (r.Child(vm, "guest") is { } g)
             {
                 var gm = r.Mapping(g, key + ".guest");
-                r.CheckKeys(gm, key + ".guest.", ["kernel", "apic"]);
+                r.CheckKeys(gm, key + ".guest.", ["kernel", "apic", "hz", "idle"]);
                 string kernel = r.String(gm, key + ".guest.kernel", "kernel", "linux");
                 string apic = r.String(gm, key + ".guest.apic", "apic", "x2apic");
+                string idle = r.String(gm, key + ".guest.idle", "idle", "hlt");
                 guest = new GuestConfig
                 {
                     Kind = kernel switch
@@ -153,9 +156,17 @@ public static class ScenarioLoader
                     },
                     X2Apic = apic switch
                     {
-                        "x2apic" => true,
+                        "x2apic" or "x2apic-cluster" => true,
                         "xapic" => false,
-                        _ => throw r.Error(r.Child(gm, "apic")!, key + ".guest.apic", $"unknown APIC mode '{apic}' (x2apic or xapic)"),
+                        _ => throw r.Error(r.Child(gm, "apic")!, key + ".guest.apic", $"unknown APIC mode '{apic}' (x2apic, x2apic-cluster or xapic)"),
+                    },
+                    X2ApicCluster = apic == "x2apic-cluster",
+                    Hz = r.Int(gm, key + ".guest.hz", "hz", 0, min: 0, max: 10000),
+                    IdlePoll = idle switch
+                    {
+                        "hlt" => false,
+                        "poll" => true,
+                        _ => throw r.Error(r.Child(gm, "idle")!, key + ".guest.idle", $"unknown idle mode '{idle}' (hlt or poll)"),
                     },
                 };
             }
@@ -207,6 +218,7 @@ public static class ScenarioLoader
             Profile = profile,
             Features = features,
             HaltPollMax = haltPoll,
+            TimerAdvance = timerAdvance,
             Vms = vms,
             Workload = new WorkloadSpec { Type = type, Vm = vmIndex, Parameters = parameters },
         };

@@ -25,7 +25,8 @@ public static class ScenarioRunner
         var sim = new Simulator();
         var host = new HostContext(sim, profile, spec.Machine, new RngStreams(spec.Seed, replication), trace);
         var enabled = spec.Features.ToHashSet(StringComparer.Ordinal);
-        KvmConfig config = FeatureCatalog.ConfigFor(enabled);
+        KvmConfig config = FeatureCatalog.ConfigFor(enabled) with { TimerAdvance = spec.TimerAdvance };
+        CheckPlatform(spec, profile, config);
 
         var vms = new List<Vm>();
         for (int i = 0; i < spec.Vms.Count; i++)
@@ -78,6 +79,34 @@ public static class ScenarioRunner
             Events = sim.EventsProcessed,
             PrimaryMetric = workload.PrimaryMetric,
             Metrics = [.. workload.Report(host).Select(m => new RunMetric(m.Name, m.Value, m.Unit)), .. ExitMetrics.Of(host, vms, sim.Now)],
+            Summary = workload.Summary(host),
         };
+    }
+
+    /// <summary>Refuses feature sets the platform or the guest cannot have, with one line saying why.</summary>
+    private static void CheckPlatform(ScenarioSpec spec, CostProfile profile, KvmConfig config)
+    {
+        if (profile.Vendor == CpuVendor.Amd)
+        {
+            foreach (string intelOnly in new[] { FeatureCatalog.ApicV, FeatureCatalog.PreemptionTimer, FeatureCatalog.ExitlessPvIpi, FeatureCatalog.PassthroughTimer })
+            {
+                if (spec.Features.Contains(intelOnly))
+                {
+                    throw new ScenarioException($"{spec.Name}: feature '{intelOnly}' needs Intel VMX but profile '{profile.Id}' is an AMD host");
+                }
+            }
+        }
+        else if (config.Avic)
+        {
+            throw new ScenarioException($"{spec.Name}: feature 'avic' needs an AMD host but profile '{profile.Id}' is Intel");
+        }
+
+        for (int i = 0; i < spec.Vms.Count; i++)
+        {
+            if (config.Conflict(spec.Vms[i].Guest.X2Apic) is { } problem)
+            {
+                throw new ScenarioException($"{spec.Name}: vms[{i}]: {problem}");
+            }
+        }
     }
 }

@@ -28,6 +28,9 @@ public sealed record ScenarioSpec
     /// <summary>The kvm module's halt_poll_ns (x86 default 200000).</summary>
     public SimSpan HaltPollMax { get; init; } = SimSpan.FromMicroseconds(200);
 
+    /// <summary>The kvm module's lapic_timer_advance_ns: the initial advance (adaptive when the feature is on, else fixed).</summary>
+    public SimSpan TimerAdvance { get; init; } = SimSpan.FromNanoseconds(1000);
+
     public IReadOnlyList<VmSpec> Vms { get; init; } = [];
 
     public required WorkloadSpec Workload { get; init; }

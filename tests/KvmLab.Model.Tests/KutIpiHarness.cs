@@ -28,7 +28,8 @@ internal sealed class KutIpiHarness
         Host = new HostContext(Sim, Profiles.SkylakeSp2020(), new MachineSpec { Pcpus = 4 }, new RngStreams(seed), NullTraceSink.Instance);
         var policies = new KvmPolicies(
             fastpath ? new IcrWriteFastpath() : new NoIcrFastpath(),
-            new AdaptiveHaltPoll(haltPollMax ?? SimSpan.FromMicroseconds(200)));
+            new AdaptiveHaltPoll(haltPollMax ?? SimSpan.FromMicroseconds(200)),
+            new TimerFastpath());
         Vm = new Vm(Host, 0, 2, config ?? new KvmConfig(), policies,
             new GuestConfig { Kind = GuestKernelKind.KvmUnitTests, X2Apic = x2apic }, [0, 1]);
         Workload = new KutIpiWorkload { Iterations = Iterations };

@@ -15,6 +15,18 @@ public sealed record GuestConfig
 {
     public GuestKernelKind Kind { get; init; } = GuestKernelKind.Linux;
 
-    /// <summary>x2APIC (ICR by WRMSR 0x830, physical destination mode) rather than xAPIC MMIO.</summary>
+    /// <summary>x2APIC (ICR by WRMSR 0x830) rather than xAPIC MMIO.</summary>
     public bool X2Apic { get; init; } = true;
+
+    /// <summary>
+    /// x2APIC cluster mode (Linux's default x2apic_cluster driver: logical destinations, one ICR
+    /// write per 16-CPU cluster) rather than physical mode (x2apic_phys: one write per CPU).
+    /// </summary>
+    public bool X2ApicCluster { get; init; }
+
+    /// <summary>CONFIG_HZ of the guest's periodic tick; 0 leaves the tick out of the model.</summary>
+    public int Hz { get; init; }
+
+    /// <summary>idle=poll: the idle loop spins in the guest (cpu_idle_poll) and never executes HLT.</summary>
+    public bool IdlePoll { get; init; }
 }

@@ -30,6 +30,7 @@ public sealed class GuestCpu : IEventHandler
         _host = host;
         Kernel = kernel;
         Vcpu = vcpu;
+        Timers = new GuestTimers(host, this);
     }
 
     private enum Activity
@@ -49,6 +50,23 @@ public sealed class GuestCpu : IEventHandler
 
     /// <summary>True while an interrupt handler runs (IF=0: no nesting in this model).</summary>
     public bool InInterrupt { get; private set; }
+
+    /// <summary>This CPU's hrtimers and LAPIC timer.</summary>
+    public GuestTimers Timers { get; }
+
+    /// <summary>The task on this CPU; null while it runs the idle loop.</summary>
+    public GuestTask? CurrentTask { get; internal set; }
+
+    /// <summary>TIF_NEED_RESCHED of the current task: reschedule at the next opportunity.</summary>
+    public bool NeedResched { get; internal set; }
+
+    /// <summary>When the CPU last entered the idle loop, and how long its last idle period lasted.</summary>
+    internal Engine.Time.SimTime IdleSince { get; set; }
+
+    internal SimSpan LastIdle { get; set; } = SimSpan.FromSeconds(1);
+
+    /// <summary>idle=poll: the flag the polling idle loop spins on (set by a wakeup).</summary>
+    internal GuestFlag? IdlePollFlag { get; set; }
 
     private bool InGuestMode => Vcpu.Mode == VcpuMode.InGuest;
 
@@ -81,12 +99,12 @@ public sealed class GuestCpu : IEventHandler
         }
     }
 
-    /// <summary>An instruction that exits (WRMSR, APIC-page write); <paramref name="then"/> runs after it retires.</summary>
-    public void ExitingInstruction(ExitReason reason, uint msr, IcrWrite icr, Action then)
+    /// <summary>An instruction that exits (WRMSR, APIC-page write, VMCALL); <paramref name="then"/> runs after it retires.</summary>
+    public void ExitingInstruction(ExitReason reason, uint msr, IcrWrite icr, Action then, long data = 0, int[]? targets = null)
     {
         _act = Activity.Exiting;
         _then = then;
-        Vcpu.Exit(reason, msr, icr);
+        Vcpu.Exit(reason, msr, icr, data, targets);
     }
 
     /// <summary>STI; HLT: sleep until an interrupt; <paramref name="then"/> runs after the handler returns.</summary>

@@ -1,21 +1,27 @@
 using KvmLab.Engine.Time;
+using KvmLab.Model.HostOs;
 using KvmLab.Model.Kvm;
 
 namespace KvmLab.Model.Guest;
 
 /// <summary>
-/// The guest kernel of one VM: per-vCPU task queues and idle loop (HLT), call-function IPIs
-/// through per-CPU csd queues (kernel/smp.c: llist_add, IPI only when the queue was empty,
-/// csd_lock_wait for wait=1), and interrupt handlers. IPIs are sent as the APIC mode dictates:
-/// one WRMSR to the x2APIC ICR per target (x2apic_phys), or an xAPIC MMIO write.
+/// The guest kernel of one VM: per-CPU CFS-like run queues (vruntime, sleeper credit of half a
+/// latency period, wakeup preemption beyond the wakeup granularity, slices; SCHED_FIFO tasks
+/// first), blocking and wakeups (a remote wakeup of an idle CPU sends a reschedule IPI unless
+/// the CPU polls: kernel/sched/core.c ttwu, resched_curr, set_nr_if_polling), the idle loop
+/// (HLT, or cpu_idle_poll with idle=poll; NOHZ tick stop and restart), hrtimers, call-function
+/// IPIs through per-CPU csd queues (kernel/smp.c) and the interrupt handlers. IPIs go out as
+/// <see cref="GuestApic"/> dictates.
 /// </summary>
 public sealed class GuestKernel
 {
     private readonly HostContext _host;
     private readonly GuestCpu[] _cpus;
-    private readonly Queue<GuestTask>[] _runQueues;
+    private readonly List<GuestTask>[] _runQueues;
+    private readonly long[] _minVruntime;
     private readonly Queue<Csd>[] _csdQueues;
     private readonly Dictionary<int, Action<GuestCpu, Action>> _vectorHandlers = [];
+    private readonly Dictionary<int, GuestFlag> _pendingKutDone = [];
 
     internal GuestKernel(HostContext host, Vm vm, GuestConfig config)
     {
@@ -28,8 +34,11 @@ public sealed class GuestKernel
             c.Vcpu.Guest = c;
         }
 
-        _runQueues = [.. _cpus.Select(_ => new Queue<GuestTask>())];
+        _runQueues = [.. _cpus.Select(_ => new List<GuestTask>())];
+        _minVruntime = new long[_cpus.Length];
         _csdQueues = [.. _cpus.Select(_ => new Queue<Csd>())];
+        Tunables = CfsTunables.ForCpus(_cpus.Length);
+        Apic = new GuestApic(host, this);
     }
 
     public Vm Vm { get; }
@@ -38,36 +47,110 @@ public sealed class GuestKernel
 
     public bool X2Apic => Config.X2Apic;
 
+    public GuestApic Apic { get; }
+
+    /// <summary>The guest scheduler's tunables (the same 5.10 defaults and scaling as the host's).</summary>
+    public CfsTunables Tunables { get; }
+
     public IReadOnlyList<GuestCpu> Cpus => _cpus;
 
     public SimTime Now => _host.Sim.Now;
 
+    public long ContextSwitches { get; private set; }
+
+    public long Wakeups { get; private set; }
+
+    public long ReschedIpis { get; private set; }
+
+    private bool IsLinux => Config.Kind == GuestKernelKind.Linux;
+
     /// <summary>Adds a task to its CPU's run queue; it runs when that CPU next schedules.</summary>
-    public void AddTask(GuestTask task) => _runQueues[task.Cpu].Enqueue(task);
+    public void AddTask(GuestTask task)
+    {
+        task.State = GuestTaskState.Runnable;
+        _runQueues[task.Cpu].Add(task);
+    }
 
     /// <summary>Installs the handler body for a vector; it must call the continuation when done.</summary>
     public void SetVectorHandler(int vector, Action<GuestCpu, Action> body) => _vectorHandlers[vector] = body;
 
-    /// <summary>The CPU's scheduler: run the next task, else the idle loop (HLT).</summary>
+    /// <summary>The CPU's scheduler: run the best runnable task, else the idle loop.</summary>
     internal void Schedule(GuestCpu cpu)
     {
-        Queue<GuestTask> rq = _runQueues[cpu.Id];
-        if (rq.Count > 0)
+        if (cpu.Timers.Tick is not null && !cpu.Timers.Tick.IsArmed && !cpu.Timers.TickStopped)
         {
-            RunTask(cpu, rq.Peek());
+            // Boot: every CPU's tick starts before it schedules anything.
+            cpu.Timers.StartTick(() => Schedule(cpu));
             return;
         }
 
-        SimSpan idle = Config.Kind == GuestKernelKind.Linux ? _host.Costs.GuestIdleLoop : SimSpan.Zero;
-        cpu.Compute(idle, () => cpu.Halt(() => Schedule(cpu)));
+        cpu.NeedResched = false;
+        GuestTask? next = PickNext(cpu.Id);
+        if (next is null)
+        {
+            cpu.CurrentTask = null;
+            EnterIdle(cpu);
+            return;
+        }
+
+        SwitchTo(cpu, next);
+    }
+
+    private void SwitchTo(GuestCpu cpu, GuestTask next)
+    {
+        _runQueues[cpu.Id].Remove(next);
+        next.State = GuestTaskState.Running;
+        cpu.CurrentTask = next;
+        if (!IsLinux)
+        {
+            RunTask(cpu, next);
+            return;
+        }
+
+        ContextSwitches++;
+        cpu.Compute(_host.Costs.GuestContextSwitch, () =>
+        {
+            next.RanSince = Now;
+            RunTask(cpu, next);
+        });
+    }
+
+    /// <summary>pick_next_task: the highest SCHED_FIFO priority, else the smallest vruntime (ties: first queued).</summary>
+    private GuestTask? PickNext(int cpu)
+    {
+        List<GuestTask> rq = _runQueues[cpu];
+        GuestTask? best = null;
+        foreach (GuestTask t in rq)
+        {
+            if (best is null || t.Priority > best.Priority || (t.Priority == best.Priority && t.VruntimeNs < best.VruntimeNs))
+            {
+                best = t;
+            }
+        }
+
+        return best;
     }
 
     private void RunTask(GuestCpu cpu, GuestTask task)
     {
+        if (cpu.NeedResched || SliceExpired(cpu, task))
+        {
+            cpu.NeedResched = false;
+            if (PickNext(cpu.Id) is { } other && Preempts(other, task))
+            {
+                Charge(cpu, task);
+                task.State = GuestTaskState.Runnable;
+                _runQueues[cpu.Id].Add(task);
+                SwitchTo(cpu, other);
+                return;
+            }
+        }
+
         GuestOp? next = task.Next();
         if (next is not { } op)
         {
-            _runQueues[cpu.Id].Dequeue();
+            Charge(cpu, task);
+            cpu.CurrentTask = null;
             Schedule(cpu);
             return;
         }
@@ -84,6 +167,217 @@ public sealed class GuestKernel
             case GuestOpKind.KutOnCpu:
                 KutOnCpu(cpu, op.Targets![0], resume);
                 break;
+            case GuestOpKind.SleepUntil:
+                task.SleepTimer ??= new GuestHrtimer($"{task.Name}/nanosleep", (c, then) => Wake(c, task, then));
+                cpu.Timers.Arm(task.SleepTimer, op.At, () => Block(cpu, task));
+                break;
+            case GuestOpKind.Wait:
+                if (op.Queue!.TryTake())
+                {
+                    resume();
+                }
+                else
+                {
+                    op.Queue.AddWaiter(task);
+                    Block(cpu, task);
+                }
+
+                break;
+            case GuestOpKind.Post:
+                Post(cpu, op.Queue!, resume);
+                break;
+            case GuestOpKind.Run:
+                op.Body!(cpu, resume);
+                break;
+        }
+    }
+
+    /// <summary>Posts a token to a wait queue from task or interrupt context, waking its first waiter.</summary>
+    public void Post(GuestCpu cpu, GuestWaitQueue q, Action then)
+    {
+        if (q.PostAndTakeWaiter() is { } waiter)
+        {
+            Wake(cpu, waiter, then);
+        }
+        else
+        {
+            then();
+        }
+    }
+
+    /// <summary>The running task blocks (schedule() with TASK_INTERRUPTIBLE).</summary>
+    private void Block(GuestCpu cpu, GuestTask task)
+    {
+        Charge(cpu, task);
+        task.State = GuestTaskState.Blocked;
+        cpu.CurrentTask = null;
+        Schedule(cpu);
+    }
+
+    /// <summary>
+    /// try_to_wake_up from <paramref name="waker"/>: enqueue the task on its CPU with the sleeper
+    /// credit, then preempt there (resched_curr: locally a flag, remotely a reschedule IPI unless
+    /// that CPU's idle loop polls).
+    /// </summary>
+    public void Wake(GuestCpu waker, GuestTask task, Action then)
+    {
+        if (task.State != GuestTaskState.Blocked)
+        {
+            then();
+            return;
+        }
+
+        Wakeups++;
+        waker.Compute(_host.Costs.GuestWakeup, () =>
+        {
+            GuestCpu target = _cpus[task.Cpu];
+            long floor = _minVruntime[task.Cpu] - (Tunables.Latency.Ns / 2);
+            task.VruntimeNs = Math.Max(task.VruntimeNs, floor);
+            task.State = GuestTaskState.Runnable;
+            _runQueues[task.Cpu].Add(task);
+
+            bool resched = target.CurrentTask is not { } curr || Preempts(task, curr, wakeup: true);
+            if (!resched)
+            {
+                then();
+                return;
+            }
+
+            if (target == waker || target.CurrentTask is null && target.IdlePollFlag is { IsSet: false })
+            {
+                // Local, or the idle loop polls TIF_NEED_RESCHED: no IPI (set_nr_if_polling).
+                target.NeedResched = true;
+                if (target.IdlePollFlag is { IsSet: false } f)
+                {
+                    f.Signal();
+                }
+
+                then();
+                return;
+            }
+
+            if (target.NeedResched)
+            {
+                then(); // an IPI is already on its way
+                return;
+            }
+
+            target.NeedResched = true;
+            ReschedIpis++;
+            Apic.SendIpi(waker, Vectors.Reschedule, target.Id, then);
+        });
+    }
+
+    /// <summary>check_preempt_wakeup / pick order: does <paramref name="a"/> deserve the CPU over the running <paramref name="b"/>?</summary>
+    private bool Preempts(GuestTask a, GuestTask b, bool wakeup = false)
+    {
+        if (a.Priority != b.Priority)
+        {
+            return a.Priority > b.Priority;
+        }
+
+        if (a.Priority > 0)
+        {
+            return false; // SCHED_FIFO: equal priorities do not preempt
+        }
+
+        long currVruntime = b.VruntimeNs + (Now - b.RanSince).Ns;
+        long gran = wakeup ? Tunables.WakeupGranularity.Ns : 0;
+        return currVruntime - a.VruntimeNs > gran;
+    }
+
+    /// <summary>check_preempt_tick, at op boundaries: the task used up its share of the period.</summary>
+    private bool SliceExpired(GuestCpu cpu, GuestTask task)
+    {
+        int waiting = _runQueues[cpu.Id].Count;
+        if (!IsLinux || waiting == 0 || task.Priority > 0)
+        {
+            return false;
+        }
+
+        long slice = Tunables.Period(waiting + 1).Ns / (waiting + 1);
+        return (Now - task.RanSince).Ns > slice;
+    }
+
+    private void Charge(GuestCpu cpu, GuestTask task)
+    {
+        if (!IsLinux)
+        {
+            return;
+        }
+
+        task.VruntimeNs += (Now - task.RanSince).Ns;
+        task.RanSince = Now;
+        long min = task.VruntimeNs;
+        foreach (GuestTask t in _runQueues[cpu.Id])
+        {
+            min = Math.Min(min, t.VruntimeNs);
+        }
+
+        _minVruntime[cpu.Id] = Math.Max(_minVruntime[cpu.Id], min);
+    }
+
+    /// <summary>The idle loop: do_idle around HLT (or cpu_idle_poll), with NOHZ tick stop on the way in.</summary>
+    private void EnterIdle(GuestCpu cpu)
+    {
+        cpu.IdleSince = Now;
+        IdlePass(cpu);
+    }
+
+    private void IdlePass(GuestCpu cpu)
+    {
+        if (_runQueues[cpu.Id].Count > 0)
+        {
+            ExitIdle(cpu);
+            return;
+        }
+
+        if (!IsLinux)
+        {
+            cpu.Halt(() => IdlePass(cpu)); // kvm-unit-tests: "hlt; jmp 1b"
+            return;
+        }
+
+        if (Config.IdlePoll)
+        {
+            var f = new GuestFlag();
+            f.Arm(1);
+            cpu.IdlePollFlag = f;
+            cpu.SpinUntil(f, () =>
+            {
+                cpu.IdlePollFlag = null;
+                IdlePass(cpu);
+            });
+            return;
+        }
+
+        cpu.Compute(_host.Costs.GuestIdleLoop, () =>
+            cpu.Timers.MaybeStopTick(cpu.LastIdle, () =>
+            {
+                if (_runQueues[cpu.Id].Count > 0)
+                {
+                    ExitIdle(cpu);
+                }
+                else
+                {
+                    // default_idle: STI; HLT. The interrupt that ends it runs first, then the loop.
+                    cpu.Halt(() => IdlePass(cpu));
+                }
+            }));
+    }
+
+    private void ExitIdle(GuestCpu cpu)
+    {
+        cpu.LastIdle = Now - cpu.IdleSince;
+        cpu.Timers.RestartTickIfStopped(() => Schedule(cpu));
+    }
+
+    /// <summary>The tick's scheduler work: a task past its slice is marked for rescheduling.</summary>
+    internal void OnTick(GuestCpu cpu)
+    {
+        if (cpu.CurrentTask is { } t && SliceExpired(cpu, t))
+        {
+            cpu.NeedResched = true;
         }
     }
 
@@ -95,14 +389,27 @@ public sealed class GuestKernel
     {
         var done = new GuestFlag();
         done.Arm(targets.Length);
-        byte vector = targets.Length == 1 ? Vectors.CallFunctionSingle : Vectors.CallFunction;
+        bool single = targets.Length == 1;
         var toIpi = new List<int>(targets.Length);
 
         void QueueAt(int i)
         {
             if (i == targets.Length)
             {
-                SendAll(0);
+                Action after = wait ? () => cpu.SpinUntil(done, then) : then;
+                if (toIpi.Count == 0)
+                {
+                    after();
+                }
+                else if (single)
+                {
+                    Apic.SendIpi(cpu, Vectors.CallFunctionSingle, toIpi[0], after);
+                }
+                else
+                {
+                    Apic.SendIpiMany(cpu, Vectors.CallFunction, [.. toIpi], after);
+                }
+
                 return;
             }
 
@@ -119,25 +426,6 @@ public sealed class GuestKernel
             });
         }
 
-        void SendAll(int i)
-        {
-            if (i == toIpi.Count)
-            {
-                if (wait)
-                {
-                    cpu.SpinUntil(done, then);
-                }
-                else
-                {
-                    then();
-                }
-
-                return;
-            }
-
-            SendIpi(cpu, vector, toIpi[i], () => SendAll(i + 1));
-        }
-
         QueueAt(0);
     }
 
@@ -147,29 +435,17 @@ public sealed class GuestKernel
         var ipiDone = new GuestFlag();
         ipiDone.Arm(1);
         _pendingKutDone[target] = ipiDone;
-        SendIpi(cpu, Vectors.KutIpi, target, () => cpu.SpinUntil(ipiDone, then));
+        Apic.SendIpi(cpu, Vectors.KutIpi, target, () => cpu.SpinUntil(ipiDone, then));
     }
-
-    private readonly Dictionary<int, GuestFlag> _pendingKutDone = [];
 
     /// <summary>The flag the kvm-unit-tests handler on <paramref name="cpu"/> sets (ipi_done).</summary>
     public GuestFlag? TakeKutDoneFlag(int cpu) => _pendingKutDone.Remove(cpu, out GuestFlag? f) ? f : null;
 
-    /// <summary>apic->send_IPI: an x2APIC ICR WRMSR, or the xAPIC ICR MMIO write.</summary>
-    public void SendIpi(GuestCpu cpu, byte vector, int target, Action then)
-    {
-        IcrWrite icr = IcrWrite.FixedPhysical(vector, (uint)target);
-        if (X2Apic)
-        {
-            cpu.ExitingInstruction(ExitReason.MsrWrite, MsrIndex.X2ApicIcr, icr, then);
-        }
-        else
-        {
-            // ICR2 (destination) is written first; with APICv that write is virtualized and only
-            // the ICR low write traps (APIC-write exit).
-            cpu.ExitingInstruction(ExitReason.ApicWrite, MsrIndex.XApicIcrOffset, icr, then);
-        }
-    }
+    /// <summary>apic->send_IPI for one target (see <see cref="GuestApic.SendIpi"/>).</summary>
+    public void SendIpi(GuestCpu cpu, byte vector, int target, Action then) => Apic.SendIpi(cpu, vector, target, then);
+
+    /// <summary>EOI (see <see cref="GuestApic.Eoi"/>).</summary>
+    public void Eoi(GuestCpu cpu, Action then) => Apic.Eoi(cpu, then);
 
     /// <summary>Interrupt entry: the vector's handler, EOI, IRET.</summary>
     internal void HandleInterrupt(GuestCpu cpu, int vector)
@@ -185,6 +461,18 @@ public sealed class GuestKernel
                     // sysvec_call_function(_single): ack_APIC_irq first, then flush the queue.
                     Eoi(cpu, () => cpu.Compute(_host.Costs.GuestCsdFlush, () => FlushCsds(cpu, iret)));
                     break;
+                case Vectors.LocalTimer:
+                    // sysvec_apic_timer_interrupt: ack_APIC_irq, then hrtimer_interrupt.
+                    Eoi(cpu, () => cpu.Timers.OnInterrupt(iret));
+                    break;
+                case Vectors.Reschedule:
+                    // sysvec_reschedule_ipi: ack, scheduler_ipi; the reschedule happens on return.
+                    Eoi(cpu, () =>
+                    {
+                        cpu.NeedResched = true;
+                        iret();
+                    });
+                    break;
                 default:
                     if (_vectorHandlers.TryGetValue(vector, out Action<GuestCpu, Action>? body))
                     {
@@ -198,26 +486,6 @@ public sealed class GuestKernel
                     break;
             }
         });
-    }
-
-    /// <summary>
-    /// EOI: virtualized with APICv (no exit); otherwise an intercepted WRMSR (x2APIC) or an
-    /// APIC-page write (xAPIC).
-    /// </summary>
-    public void Eoi(GuestCpu cpu, Action then)
-    {
-        if (Vm.Config.ApicV)
-        {
-            then();
-        }
-        else if (X2Apic)
-        {
-            cpu.ExitingInstruction(ExitReason.MsrWrite, MsrIndex.X2ApicEoi, default, then);
-        }
-        else
-        {
-            cpu.ExitingInstruction(ExitReason.ApicWrite, MsrIndex.XApicEoiOffset, default, then);
-        }
     }
 
     /// <summary>flush_smp_call_function_queue: run each queued function, then csd_unlock it.</summary>

@@ -1,5 +1,14 @@
 namespace KvmLab.Model.Guest;
 
+/// <summary>Where a guest task is in its life.</summary>
+public enum GuestTaskState
+{
+    Runnable,
+    Running,
+    Blocked,
+    Finished,
+}
+
 /// <summary>A guest thread whose program is a sequence of <see cref="GuestOp"/>s, bound to one vCPU.</summary>
 public sealed class GuestTask(string name, int cpu, IEnumerable<GuestOp> program)
 {
@@ -9,7 +18,21 @@ public sealed class GuestTask(string name, int cpu, IEnumerable<GuestOp> program
 
     public int Cpu { get; } = cpu;
 
-    public bool Finished { get; private set; }
+    /// <summary>SCHED_FIFO priority (1-99); 0 is SCHED_OTHER, scheduled by CFS.</summary>
+    public int Priority { get; init; }
+
+    public GuestTaskState State { get; internal set; } = GuestTaskState.Runnable;
+
+    public bool Finished => State == GuestTaskState.Finished;
+
+    /// <summary>CFS virtual runtime (all guest tasks have nice 0).</summary>
+    internal long VruntimeNs { get; set; }
+
+    /// <summary>When the task last got the CPU.</summary>
+    internal Engine.Time.SimTime RanSince { get; set; }
+
+    /// <summary>The hrtimer of clock_nanosleep (one per task, re-armed each sleep).</summary>
+    internal GuestHrtimer? SleepTimer { get; set; }
 
     /// <summary>The next op, or null when the program has ended.</summary>
     internal GuestOp? Next()
@@ -20,7 +43,7 @@ public sealed class GuestTask(string name, int cpu, IEnumerable<GuestOp> program
             return _steps.Current;
         }
 
-        Finished = true;
+        State = GuestTaskState.Finished;
         _steps.Dispose();
         return null;
     }

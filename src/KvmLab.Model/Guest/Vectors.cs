@@ -7,6 +7,12 @@ public static class Vectors
     public const byte CallFunction = 0xFC;
     public const byte Reschedule = 0xFD;
 
+    /// <summary>LOCAL_TIMER_VECTOR: the LAPIC timer (the clockevent device).</summary>
+    public const byte LocalTimer = 0xEC;
+
+    /// <summary>A device's MSI-X vector (virtio-net receive queues); Linux allocates these from 0x21 up.</summary>
+    public const byte NetRx = 0x41;
+
     /// <summary>kvm-unit-tests IPI_VECTOR, used by on_cpu().</summary>
     public const byte KutIpi = 0x20;
 }

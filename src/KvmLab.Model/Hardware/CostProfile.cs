@@ -16,6 +16,9 @@ public sealed record CostProfile
 
     public required string Citation { get; init; }
 
+    /// <summary>Whose virtualization extensions the host has (VMX with APICv, or SVM with AVIC).</summary>
+    public CpuVendor Vendor { get; init; } = CpuVendor.Intel;
+
     /// <summary>TSC frequency, to report and convert cycles.</summary>
     public required double TscGhz { get; init; }
 
@@ -53,6 +56,51 @@ public sealed record CostProfile
 
     /// <summary>kvm_emulate_halt and vcpu_block's checks before kvm_vcpu_block.</summary>
     public required SimSpan HltHandler { get; init; }
+
+    /// <summary>kvm_emulate_hypercall: register reads, the dispatch on the hypercall number, the return value (KVM_HC_SEND_IPI adds per-target delivery).</summary>
+    public required SimSpan HypercallHandler { get; init; }
+
+    // --- LAPIC timer emulation (MECHANISMS.md section 3) ---
+
+    /// <summary>A fastpath handler for TSC_DEADLINE writes or preemption-timer exits: MSR switch, kvm_can_use_hv_timer, skipping the instruction.</summary>
+    public required SimSpan TimerFastpathHandler { get; init; }
+
+    /// <summary>Arming or cancelling the VMX preemption timer (vmx_set_hv_timer: rdtsc, scaling, a VMCS write).</summary>
+    public required SimSpan HvTimerProgram { get; init; }
+
+    /// <summary>hrtimer_start or hrtimer_cancel of the host timer that emulates the guest's LAPIC timer (start_sw_timer).</summary>
+    public required SimSpan HostHrtimerStart { get; init; }
+
+    /// <summary>apic_timer_expired and kvm_apic_inject_pending_timer_irqs: the timer vector made pending in the vAPIC.</summary>
+    public required SimSpan TimerExpiredInject { get; init; }
+
+    /// <summary>handle_preemption_timer's own work on the full path, besides the expiry.</summary>
+    public required SimSpan PreemptionTimerHandler { get; init; }
+
+    /// <summary>The host's LAPIC timer interrupt on a pCPU: IRQ entry/exit, hrtimer_interrupt, the expired callback (apic_timer_fn).</summary>
+    public required SimSpan HostTimerInterrupt { get; init; }
+
+    // --- Exit-less designs (ByteDance 2020) ---
+
+    /// <summary>A WRMSR to IA32_TSC_DEADLINE that is not intercepted (passthrough timer): the bare-metal instruction.</summary>
+    public required SimSpan BareTscDeadlineWrite { get; init; }
+
+    /// <summary>A WRMSR to the x2APIC ICR that is not intercepted (exit-less PV IPI): the bare-metal instruction.</summary>
+    public required SimSpan BareIcrWrite { get; init; }
+
+    /// <summary>Passthrough timer: per VM entry, reading the host's next expiry and loading it into the preemption timer.</summary>
+    public required SimSpan PassthroughTimerSwitch { get; init; }
+
+    // --- AMD AVIC (MECHANISMS.md section 2) ---
+
+    /// <summary>An xAPIC ICR write virtualized by AVIC: the hardware looks up the targets and rings their doorbells.</summary>
+    public required SimSpan AvicIcrWrite { get; init; }
+
+    /// <summary>avic_incomplete_ipi_interception's fixed work before the scan over the VM's vCPUs.</summary>
+    public required SimSpan AvicIncompleteIpiHandler { get; init; }
+
+    /// <summary>One vCPU of the 5.x scan (kvm_for_each_vcpu + kvm_apic_match_dest).</summary>
+    public required SimSpan AvicScanPerVcpu { get; init; }
 
     // --- Halting and polling (MECHANISMS.md section 4) ---
 
@@ -92,4 +140,19 @@ public sealed record CostProfile
 
     /// <summary>One pass of the Linux idle loop around HLT (do_idle, nohz and RCU idle hooks), excluding timer reprogramming.</summary>
     public required SimSpan GuestIdleLoop { get; init; }
+
+    /// <summary>Linux hrtimer_start_range_ns or hrtimer_cancel in the guest (base lock, rbtree insert or erase).</summary>
+    public required SimSpan GuestHrtimerStart { get; init; }
+
+    /// <summary>The guest's LOCAL_TIMER_VECTOR handler around the callbacks: hrtimer_interrupt's bookkeeping.</summary>
+    public required SimSpan GuestTimerInterrupt { get; init; }
+
+    /// <summary>The guest scheduler tick (tick_sched_timer: update_process_times, scheduler_tick).</summary>
+    public required SimSpan GuestTickWork { get; init; }
+
+    /// <summary>try_to_wake_up of a guest task (enqueue, check_preempt), without the IPI.</summary>
+    public required SimSpan GuestWakeup { get; init; }
+
+    /// <summary>A guest context switch (schedule(): pick_next_task, switch_mm/switch_to).</summary>
+    public required SimSpan GuestContextSwitch { get; init; }
 }

@@ -12,6 +12,15 @@ public enum ExitReason
     /// <summary>HLT with HLT exiting on.</summary>
     Hlt,
 
-    /// <summary>A host interrupt arrived while in the guest (kick, host tick, reschedule).</summary>
+    /// <summary>A host interrupt arrived while in the guest (kick, host timer, reschedule).</summary>
     ExternalInterrupt,
+
+    /// <summary>The VMX preemption timer counted down (the LAPIC timer emulated by hv_timer expired).</summary>
+    PreemptionTimer,
+
+    /// <summary>VMCALL/VMMCALL (here KVM_HC_SEND_IPI).</summary>
+    Hypercall,
+
+    /// <summary>AMD AVIC: an ICR write whose targets include a vCPU that is not running (AVIC_INCOMPLETE_IPI).</summary>
+    AvicIncompleteIpi,
 }

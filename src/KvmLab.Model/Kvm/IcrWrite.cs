@@ -28,6 +28,10 @@ public readonly record struct IcrWrite(uint Low, uint Destination)
 
     public uint Shorthand => Low & ApicShortMask;
 
+    /// <summary>A fixed IPI to a logical destination (an x2APIC cluster id and mask, or an xAPIC flat mask).</summary>
+    public static IcrWrite FixedLogical(byte vector, uint destination) =>
+        new(ApicIntAssert | ApicDestLogical | ApicDmFixed | vector, destination);
+
     /// <summary>What Linux's __x2apic_send_IPI_dest writes for a fixed IPI to one CPU in physical mode.</summary>
     public static IcrWrite FixedPhysical(byte vector, uint destination) =>
         new(ApicIntAssert | ApicDestPhysical | ApicDmFixed | vector, destination);

@@ -1,11 +1,63 @@
+using KvmLab.Engine.Time;
+
 namespace KvmLab.Model.Kvm;
 
-/// <summary>Mechanism switches of the simulated KVM that are not policies.</summary>
+/// <summary>Mechanism switches of the simulated KVM and of what the VMM exposes to the guest that are not policies.</summary>
 public sealed record KvmConfig
 {
-    /// <summary>APICv posted interrupts and virtual-interrupt delivery (enable_apicv).</summary>
+    /// <summary>APICv posted interrupts and virtual-interrupt delivery (enable_apicv; Intel).</summary>
     public bool ApicV { get; init; } = true;
+
+    /// <summary>AMD AVIC (svm avic=1): hardware IPI delivery to running targets, xAPIC guests only (5.x).</summary>
+    public bool Avic { get; init; }
 
     /// <summary>HLT exits to the host (off with KVM_X86_DISABLE_EXITS_HLT / cpu-pm=on).</summary>
     public bool HltExits { get; init; } = true;
+
+    /// <summary>MWAIT passed through (KVM_X86_DISABLE_EXITS_MWAIT): kvm_can_use_hv_timer is then false.</summary>
+    public bool MwaitInGuest { get; init; }
+
+    /// <summary>The VMX preemption timer may emulate the LAPIC timer (kvm_intel preemption_timer=1).</summary>
+    public bool PreemptionTimer { get; init; } = true;
+
+    /// <summary>lapic_timer_advance_ns: the initial advance; adaptive when <see cref="AdaptiveTimerAdvance"/>.</summary>
+    public SimSpan TimerAdvance { get; init; } = SimSpan.FromNanoseconds(1000);
+
+    /// <summary>lapic_timer_advance_ns = -1 (the 5.x default): adjust the advance after each expiry.</summary>
+    public bool AdaptiveTimerAdvance { get; init; } = true;
+
+    /// <summary>KVM_FEATURE_PV_SEND_IPI exposed (QEMU kvm-pv-ipi): multicasts by one KVM_HC_SEND_IPI hypercall.</summary>
+    public bool PvSendIpi { get; init; }
+
+    /// <summary>ByteDance's passthrough LAPIC timer: TSC_DEADLINE not intercepted. Requires a trusted guest.</summary>
+    public bool PassthroughTimer { get; init; }
+
+    /// <summary>ByteDance's exit-less PV IPI: the guest posts into the target's PI descriptor and writes the ICR unintercepted. Requires a trusted guest.</summary>
+    public bool ExitlessPvIpi { get; init; }
+
+    /// <summary>Whether a scenario may combine these switches; returns the problem, or null.</summary>
+    public string? Conflict(bool guestX2Apic)
+    {
+        if (Avic && ApicV)
+        {
+            return "apicv (Intel) and avic (AMD) are different platforms' features; enable one";
+        }
+
+        if (Avic && guestX2Apic)
+        {
+            return "AVIC in Linux 5.x supports xAPIC guests only (x2APIC inhibits it); set the guest's apic to xapic";
+        }
+
+        if (ExitlessPvIpi && !ApicV)
+        {
+            return "exit-less PV IPI posts into the target's posted-interrupt descriptor and needs apicv";
+        }
+
+        if (ExitlessPvIpi && !guestX2Apic)
+        {
+            return "exit-less PV IPI writes the x2APIC ICR directly and needs an x2APIC guest";
+        }
+
+        return null;
+    }
 }

@@ -22,6 +22,7 @@ public sealed class Vcpu : HostThread, IEventHandler
     private const int KindPiNotify = 2;
     private const int KindPollDetect = 3;
     private const int KindKickExit = 4;
+    private const int KindTimerWake = 5;
 
     private readonly HostContext _host;
     private readonly SimTimer _pollTimeout;
@@ -33,7 +34,11 @@ public sealed class Vcpu : HostThread, IEventHandler
     private ExitReason _exitReason;
     private uint _exitMsr;
     private IcrWrite _exitIcr;
+    private long _exitData;
+    private int[]? _exitTargets;
+    private ExternalCause _exitCause;
     private bool _exitFastpath;
+    private bool _reenter;
     private long _phaseGen;
     private SimTime _blockStart;
     private SimTime _pollStart;
@@ -50,10 +55,19 @@ public sealed class Vcpu : HostThread, IEventHandler
         _pollTimeout = new SimTimer(host.Sim, OnPollTimeout);
         _rng = host.Rng.Get($"vm{vm.Id}/vcpu{index}/kvm");
         _track = new TraceTrack(vm.Id + 1, index);
+        Timer = new LapicTimer(host, this);
         if (host.Trace.Enabled)
         {
             host.Trace.DefineTrack(_track, $"VM {vm.Id}", $"vCPU {index}");
         }
+    }
+
+    /// <summary>Why an EXTERNAL_INTERRUPT exit happened, for its handler cost.</summary>
+    private enum ExternalCause
+    {
+        Kick,
+        HostTimer,
+        PassthroughTimer,
     }
 
     private enum Phase
@@ -87,6 +101,15 @@ public sealed class Vcpu : HostThread, IEventHandler
 
     public bool HasPendingInterrupt => (_pending[0] | _pending[1] | _pending[2] | _pending[3]) != 0;
 
+    /// <summary>The host side of this vCPU's LAPIC timer.</summary>
+    public LapicTimer Timer { get; }
+
+    /// <summary>AVIC's IsRunning bit: set while loaded on a pCPU, cleared by svm_vcpu_blocking and vcpu_put.</summary>
+    public bool AvicIsRunning => Mode is VcpuMode.InGuest or VcpuMode.InHost;
+
+    /// <summary>kvm_arch_vcpu_runnable for a halted vCPU: an interrupt or a timer expiry is pending.</summary>
+    private bool HasWork => HasPendingInterrupt || Timer.Pending;
+
     /// <summary>Removes and returns the highest pending vector (the APIC delivers by priority).</summary>
     public int TakeHighestPendingVector()
     {
@@ -103,22 +126,66 @@ public sealed class Vcpu : HostThread, IEventHandler
         return -1;
     }
 
-    /// <summary>The guest executes an instruction that exits (WRMSR, an APIC-page write, HLT).</summary>
-    public void Exit(ExitReason reason, uint msr = 0, IcrWrite icr = default)
+    /// <summary>
+    /// The guest executes an instruction that exits (WRMSR, an APIC-page write, HLT, VMCALL, an
+    /// AVIC ICR write that could not complete) or an event forces an exit.
+    /// </summary>
+    /// <param name="data">The value written (a TSC deadline in ns for IA32_TSC_DEADLINE).</param>
+    /// <param name="targets">The destination vCPUs of a PV send-IPI hypercall.</param>
+    public void Exit(ExitReason reason, uint msr = 0, IcrWrite icr = default, long data = 0, int[]? targets = null)
     {
         if (Mode != VcpuMode.InGuest)
         {
             throw new InvalidOperationException($"{Name}: exit {reason} while {Mode}.");
         }
 
+        Guest.OnLeaveGuest();
+        BeginExit(reason, msr, icr, data, targets, ExternalCause.Kick);
+    }
+
+    private void BeginExit(ExitReason reason, uint msr, IcrWrite icr, long data, int[]? targets, ExternalCause cause)
+    {
         _exitReason = reason;
         _exitMsr = msr;
         _exitIcr = icr;
+        _exitData = data;
+        _exitTargets = targets;
+        _exitCause = cause;
         _exitFastpath = false;
+        _reenter = false;
         Stats.CountExit(reason);
-        Guest.OnLeaveGuest();
         SetMode(VcpuMode.InHost, ExitSpanName(reason));
         StartPhase(Phase.VmExit, _host.Costs.VmExit);
+    }
+
+    /// <summary>
+    /// The LAPIC timer expired: a host hrtimer (apic_timer_fn, then kvm_vcpu_kick) or, with the
+    /// passthrough timer, the physical timer interrupt arriving in guest mode.
+    /// </summary>
+    internal void OnTimerInterrupt(bool hostTimer)
+    {
+        switch (Mode)
+        {
+            case VcpuMode.InGuest:
+                // The interrupt arrives on this vCPU's own pCPU: an external-interrupt exit at once.
+                Guest.OnLeaveGuest();
+                BeginExit(ExitReason.ExternalInterrupt, 0, default, 0, null, hostTimer ? ExternalCause.HostTimer : ExternalCause.PassthroughTimer);
+                break;
+            case VcpuMode.Polling:
+                // kvm_vcpu_check_block sees kvm_cpu_has_pending_timer on a later pass.
+                SimSpan phase = SimSpan.FromNanoseconds(_rng.NextDouble() * _host.Costs.HaltPollIteration.Ns);
+                _host.Sim.ScheduleAfter(_host.Costs.HostTimerInterrupt + phase, this, KindPollDetect, _phaseGen);
+                break;
+            case VcpuMode.Blocked:
+                // The pCPU leaves its idle state, runs the hrtimer interrupt, wakes the thread.
+                _host.Sim.ScheduleAfter(_host.Costs.HostTimerInterrupt, this, KindTimerWake, _phaseGen);
+                break;
+            case VcpuMode.InHost:
+            case VcpuMode.Preempted:
+            case VcpuMode.Created:
+                // KVM_REQ_PENDING_TIMER: injected by the run loop before the next entry.
+                break;
+        }
     }
 
     /// <summary>
@@ -128,16 +195,38 @@ public sealed class Vcpu : HostThread, IEventHandler
     public void AcceptInterrupt(int vector)
     {
         bool wasPending = HasPendingInterrupt;
+        SetIrr(vector);
+        Notify(wasPending);
+    }
+
+    /// <summary>AVIC: the hardware wrote the vector into the backing page's IRR without telling anyone.</summary>
+    internal void SetIrr(int vector)
+    {
         _pending[vector >> 6] |= 1UL << (vector & 63);
         Stats.InterruptsDelivered++;
+    }
+
+    /// <summary>kvm_vcpu_wake_up: wake a halted vCPU whose IRR already holds the interrupt (AVIC incomplete IPI).</summary>
+    internal void WakeUp()
+    {
+        if (Mode is VcpuMode.Polling or VcpuMode.Blocked)
+        {
+            Notify(wasPending: false);
+        }
+    }
+
+    private void Notify(bool wasPending)
+    {
+        bool posted = Vm.Config.ApicV || Vm.Config.Avic;
         switch (Mode)
         {
             case VcpuMode.InGuest:
                 // APICv: the posted-interrupt notification IPI; one is enough while ON is set.
-                // Without APICv: kvm_vcpu_kick sends a reschedule IPI that forces an exit.
-                if (!wasPending || !Vm.Config.ApicV)
+                // AVIC: the doorbell to a running target. Without either: kvm_vcpu_kick sends a
+                // reschedule IPI that forces an exit.
+                if (!wasPending || !posted)
                 {
-                    _host.Sim.ScheduleAfter(_host.Costs.PhysicalIpiLatency, this, Vm.Config.ApicV ? KindPiNotify : KindKickExit);
+                    _host.Sim.ScheduleAfter(_host.Costs.PhysicalIpiLatency, this, posted ? KindPiNotify : KindKickExit);
                 }
 
                 break;
@@ -176,7 +265,7 @@ public sealed class Vcpu : HostThread, IEventHandler
             case VcpuMode.Blocked:
                 // Woken in kvm_vcpu_block's schedule(): leave the block.
                 SetMode(VcpuMode.InHost, "wake");
-                StartPhase(Phase.BlockExit, _host.Costs.HaltBlockExit);
+                StartBlockExit();
                 break;
             case VcpuMode.Preempted:
                 SetMode(VcpuMode.InHost, "run loop");
@@ -230,6 +319,13 @@ public sealed class Vcpu : HostThread, IEventHandler
                 }
 
                 break;
+            case KindTimerWake:
+                if (Mode == VcpuMode.Blocked && arg == _phaseGen)
+                {
+                    _host.Scheduler.Wake(this);
+                }
+
+                break;
             case KindPollDetect:
                 if (Mode == VcpuMode.Polling && arg == _phaseGen)
                 {
@@ -237,7 +333,7 @@ public sealed class Vcpu : HostThread, IEventHandler
                     Stats.HaltPollSuccesses++;
                     Stats.PollTime += _host.Sim.Now - _pollStart;
                     SetMode(VcpuMode.InHost, "wake");
-                    StartPhase(Phase.BlockExit, _host.Costs.HaltBlockExit);
+                    StartBlockExit();
                 }
 
                 break;
@@ -259,23 +355,10 @@ public sealed class Vcpu : HostThread, IEventHandler
         switch (_phase)
         {
             case Phase.VmExit:
-                if (IsIcrWrite() && Vm.Policies.IcrFastpath.TakesFastpath(new IcrExitView(true, Vm.Guest.X2Apic, false, _exitIcr)))
-                {
-                    // handle_fastpath_set_x2apic_icr_irqoff: send with IRQs off, EXIT_FASTPATH_EXIT_HANDLED.
-                    _exitFastpath = true;
-                    _spanName = "exit: MSR_WRITE (fastpath)";
-                    Stats.FastpathExits++;
-                    StartPhase(Phase.Fastpath, c.IcrFastpathHandler + IpiSendCost());
-                }
-                else
-                {
-                    StartPhase(Phase.IrqEnable, c.ExitHostIrqEnable);
-                }
-
+                StartAfterExit();
                 break;
             case Phase.Fastpath:
-                SendIpi();
-                StartPhase(Phase.IrqEnable, c.ExitHostIrqEnable);
+                FastpathDone();
                 break;
             case Phase.IrqEnable:
                 if (_exitFastpath)
@@ -290,13 +373,14 @@ public sealed class Vcpu : HostThread, IEventHandler
 
                 break;
             case Phase.Dispatch:
-                StartPhase(Phase.Handler, HandlerCost());
+                StartPhase(Phase.Handler, BeginHandler());
                 break;
             case Phase.Handler:
                 HandlerDone();
                 break;
             case Phase.EnterLoop:
-                StartPhase(Phase.VmEntry, c.VmEntry);
+                InjectPendingTimer();
+                StartEntry();
                 break;
             case Phase.VmEntry:
                 EnterGuest();
@@ -312,19 +396,94 @@ public sealed class Vcpu : HostThread, IEventHandler
         }
     }
 
+    /// <summary>vmx_vcpu_run after the exit: the fastpath handlers run here with IRQs off (vmx_exit_handlers_fastpath, v5.10).</summary>
+    private void StartAfterExit()
+    {
+        var c = _host.Costs;
+        if (IsIcrWrite() && Vm.Policies.IcrFastpath.TakesFastpath(new IcrExitView(true, Vm.Guest.X2Apic, false, _exitIcr)))
+        {
+            // handle_fastpath_set_x2apic_icr_irqoff: send with IRQs off, EXIT_FASTPATH_EXIT_HANDLED.
+            BeginFastpath("exit: MSR_WRITE (fastpath)", c.IcrFastpathHandler + IpiSendCost(), reenter: false);
+            return;
+        }
+
+        var view = new TimerExitView(Timer.CanUseHvTimer, GuestIsNested: false, ReqImmediateExit: false);
+        if (_exitReason == ExitReason.MsrWrite && _exitMsr == MsrIndex.TscDeadline && Vm.Policies.TimerFastpath.TakesTscDeadlineFastpath(view))
+        {
+            // handle_fastpath_set_tscdeadline: kvm_set_lapic_tscdeadline_msr, EXIT_FASTPATH_REENTER_GUEST.
+            SimSpan write = Timer.Write(new SimTime(_exitData));
+            BeginFastpath("exit: MSR_WRITE (fastpath)", c.TimerFastpathHandler + write, reenter: true);
+            return;
+        }
+
+        if (_exitReason == ExitReason.PreemptionTimer && Vm.Policies.TimerFastpath.TakesPreemptionTimerFastpath(view))
+        {
+            // handle_fastpath_preemption_timer: kvm_lapic_expired_hv_timer, EXIT_FASTPATH_REENTER_GUEST.
+            Timer.ExpireHv();
+            BeginFastpath("exit: PREEMPTION_TIMER (fastpath)", c.TimerFastpathHandler + c.TimerExpiredInject, reenter: true);
+            return;
+        }
+
+        StartPhase(Phase.IrqEnable, c.ExitHostIrqEnable);
+    }
+
+    private void BeginFastpath(string span, SimSpan cost, bool reenter)
+    {
+        _exitFastpath = true;
+        _reenter = reenter;
+        _spanName = span;
+        Stats.FastpathExits++;
+        StartPhase(Phase.Fastpath, cost);
+    }
+
+    private void FastpathDone()
+    {
+        if (!_reenter)
+        {
+            SendIpi();
+            StartPhase(Phase.IrqEnable, _host.Costs.ExitHostIrqEnable);
+            return;
+        }
+
+        // vmx_vcpu_run re-enters unless kvm_vcpu_exit_request: a request is pending (a timer
+        // expiry without APICv raises KVM_REQ_PENDING_TIMER) or the thread must reschedule.
+        bool request = Timer.Pending && !(Vm.Config.ApicV || Vm.Config.Avic);
+        if (NeedResched || request)
+        {
+            StartPhase(Phase.IrqEnable, _host.Costs.ExitHostIrqEnable);
+            return;
+        }
+
+        // With APICv, apic_timer_expired(apic, false) injects directly (kvm_apic_inject_pending_timer_irqs).
+        InjectPendingTimer();
+        StartEntry();
+    }
+
     private bool IsIcrWrite() => _exitReason == ExitReason.MsrWrite && _exitMsr == MsrIndex.X2ApicIcr;
 
-    private SimSpan HandlerCost()
+    /// <summary>The per-reason handler: returns its cost; timer side effects happen at its start.</summary>
+    private SimSpan BeginHandler()
     {
         var c = _host.Costs;
         return _exitReason switch
         {
             ExitReason.MsrWrite when IsIcrWrite() => c.WrmsrEmulation + IpiSendCost(),
+            ExitReason.MsrWrite when _exitMsr == MsrIndex.TscDeadline => c.WrmsrEmulation + Timer.Write(new SimTime(_exitData)),
             ExitReason.MsrWrite => c.WrmsrEmulation,
             ExitReason.ApicWrite when _exitMsr == MsrIndex.XApicIcrOffset => c.XapicMmioEmulation + IpiSendCost(),
             ExitReason.ApicWrite => c.XapicMmioEmulation,
-            ExitReason.Hlt => c.HltHandler,
-            ExitReason.ExternalInterrupt => SimSpan.Zero, // the host IRQ ran at IRQ enable
+            ExitReason.Hlt => c.HltHandler + (Timer.Mode is LapicTimerMode.HvTimer or LapicTimerMode.Physical ? c.HostHrtimerStart : SimSpan.Zero),
+            ExitReason.ExternalInterrupt => _exitCause switch
+            {
+                ExternalCause.HostTimer => c.HostTimerInterrupt,      // hrtimer_interrupt -> apic_timer_fn
+                ExternalCause.PassthroughTimer => c.TimerExpiredInject, // KVM injects the guest's timer vector
+                _ => SimSpan.Zero,                                     // a kick: the reschedule IPI handler is trivial
+            },
+            ExitReason.PreemptionTimer => c.PreemptionTimerHandler + c.TimerExpiredInject,
+            ExitReason.Hypercall => c.HypercallHandler + (IpiSendCost() * (_exitTargets?.Length ?? 0)),
+            ExitReason.AvicIncompleteIpi => c.AvicIncompleteIpiHandler
+                + (c.AvicScanPerVcpu * Vm.Vcpus.Count)
+                + (c.IpiDeliveryPerTarget * Vm.Targets(this, _exitIcr).Count(t => !t.AvicIsRunning)),
             _ => throw new InvalidOperationException($"No handler for {_exitReason}."),
         };
     }
@@ -333,15 +492,40 @@ public sealed class Vcpu : HostThread, IEventHandler
 
     private void HandlerDone()
     {
-        if (IsIcrWrite() || (_exitReason == ExitReason.ApicWrite && _exitMsr == MsrIndex.XApicIcrOffset))
+        switch (_exitReason)
         {
-            SendIpi();
-        }
+            case ExitReason.MsrWrite when IsIcrWrite():
+            case ExitReason.ApicWrite when _exitMsr == MsrIndex.XApicIcrOffset:
+                SendIpi();
+                break;
+            case ExitReason.PreemptionTimer:
+                Timer.ExpireHv();
+                break;
+            case ExitReason.Hypercall:
+                // kvm_pv_send_ipi: kvm_apic_set_irq for each destination in the bitmap.
+                foreach (int t in _exitTargets ?? [])
+                {
+                    Vm.Vcpus[t].AcceptInterrupt(_exitIcr.Vector);
+                }
 
-        if (_exitReason == ExitReason.Hlt)
-        {
-            BeginHalt();
-            return;
+                break;
+            case ExitReason.AvicIncompleteIpi:
+                // AVIC_IPI_FAILURE_TARGET_NOT_RUNNING: the IRR bits are already set; scan every
+                // vCPU and kvm_vcpu_wake_up the matching ones that are not running.
+                foreach (Vcpu t in Vm.Targets(this, _exitIcr))
+                {
+                    if (!t.AvicIsRunning)
+                    {
+                        t.WakeUp();
+                    }
+                }
+
+                break;
+            case ExitReason.Hlt:
+                BeginHalt();
+                return;
+            default:
+                break;
         }
 
         PreemptionPointThenEnter();
@@ -349,15 +533,53 @@ public sealed class Vcpu : HostThread, IEventHandler
 
     private void SendIpi() => Vm.DeliverIpi(this, _exitIcr);
 
+    /// <summary>vcpu_enter_guest: KVM_REQ_PENDING_TIMER injects the expired timer's vector.</summary>
+    private void InjectPendingTimer()
+    {
+        if (Timer.Pending)
+        {
+            Timer.TakePending();
+            SetIrr(Model.Guest.Vectors.LocalTimer);
+        }
+    }
+
+    /// <summary>vmx_vcpu_run up to VMRESUME: kvm_wait_lapic_expire, the passthrough timer's switch, the entry itself.</summary>
+    private void StartEntry()
+    {
+        SimSpan cost = _host.Costs.VmEntry + Timer.WaitAtEntry(_host.Sim.Now);
+        if (Vm.Config.PassthroughTimer)
+        {
+            cost += _host.Costs.PassthroughTimerSwitch;
+        }
+
+        StartPhase(Phase.VmEntry, cost);
+    }
+
+    private void StartBlockExit()
+    {
+        // vmx_post_block: kvm_lapic_switch_to_hv_timer.
+        StartPhase(Phase.BlockExit, _host.Costs.HaltBlockExit + Timer.SwitchToHv());
+    }
+
     /// <summary>
-    /// vcpu_block: if an interrupt is already pending the vCPU stays runnable; otherwise
-    /// kvm_vcpu_block polls for up to the vCPU's window, then sleeps.
+    /// vcpu_block: vmx_pre_block moves the hv timer to an hrtimer; if an interrupt or a timer
+    /// expiry is already pending the vCPU stays runnable; otherwise kvm_vcpu_block polls for up
+    /// to the vCPU's window, then sleeps.
     /// </summary>
     private void BeginHalt()
     {
-        if (HasPendingInterrupt)
+        if (HasWork)
         {
+            // kvm_arch_vcpu_runnable: vcpu_block does not call pre_block or kvm_vcpu_block.
             PreemptionPointThenEnter();
+            return;
+        }
+
+        Timer.SwitchToSw();
+        if (HasWork)
+        {
+            // The hv timer had elapsed: start_sw_timer expires it; kvm_vcpu_block returns at once.
+            StartBlockExit();
             return;
         }
 
@@ -416,6 +638,14 @@ public sealed class Vcpu : HostThread, IEventHandler
     {
         _phase = Phase.None;
         SetMode(VcpuMode.InGuest, "guest");
+        if (Timer.HvElapsed)
+        {
+            // The preemption timer was loaded with 0 (vmx_update_hv_timer): it exits right after
+            // VMRESUME, before any guest instruction retires.
+            BeginExit(ExitReason.PreemptionTimer, 0, default, 0, null, ExternalCause.Kick);
+            return;
+        }
+
         Guest.OnEnterGuest();
     }
 
@@ -454,6 +684,9 @@ public sealed class Vcpu : HostThread, IEventHandler
         ExitReason.ApicWrite => "exit: APIC_WRITE",
         ExitReason.Hlt => "exit: HLT",
         ExitReason.ExternalInterrupt => "exit: EXTERNAL_INTERRUPT",
+        ExitReason.PreemptionTimer => "exit: PREEMPTION_TIMER",
+        ExitReason.Hypercall => "exit: VMCALL",
+        ExitReason.AvicIncompleteIpi => "exit: AVIC_INCOMPLETE_IPI",
         _ => "exit",
     };
 }

@@ -44,34 +44,75 @@ public sealed class Vm
     }
 
     /// <summary>
-    /// kvm_irq_delivery_to_apic_fast for the IPIs the model sends: fixed delivery, physical
-    /// destination = the target's APIC id (an O(1) apic_map lookup), or a shorthand.
+    /// kvm_irq_delivery_to_apic_fast for the IPIs the model sends: fixed delivery to the vCPUs
+    /// <see cref="Targets"/> names (an O(1) apic_map lookup per target).
     /// </summary>
     public void DeliverIpi(Vcpu source, IcrWrite icr)
+    {
+        foreach (Vcpu v in Targets(source, icr))
+        {
+            v.AcceptInterrupt(icr.Vector);
+        }
+    }
+
+    /// <summary>
+    /// The destination set of an ICR write (kvm_apic_match_dest): a shorthand; a physical APIC id;
+    /// or a logical destination — x2APIC cluster format (cluster &lt;&lt; 16 | 16-bit mask, the
+    /// logical id of APIC id n being (n &gt;&gt; 4) &lt;&lt; 16 | 1 &lt;&lt; (n &amp; 15)) or xAPIC
+    /// flat format (an 8-bit mask, one bit per CPU).
+    /// </summary>
+    public IEnumerable<Vcpu> Targets(Vcpu source, IcrWrite icr)
     {
         switch (icr.Shorthand)
         {
             case IcrWrite.ApicDestSelf:
-                source.AcceptInterrupt(icr.Vector);
-                break;
+                yield return source;
+                yield break;
             case IcrWrite.ApicDestAllInc:
             case IcrWrite.ApicDestAllBut:
                 foreach (Vcpu v in _vcpus)
                 {
                     if (v != source || icr.Shorthand == IcrWrite.ApicDestAllInc)
                     {
-                        v.AcceptInterrupt(icr.Vector);
+                        yield return v;
                     }
                 }
 
-                break;
-            default:
-                if (icr.Destination < _vcpus.Count)
-                {
-                    _vcpus[(int)icr.Destination].AcceptInterrupt(icr.Vector);
-                }
+                yield break;
+        }
 
-                break;
+        if (icr.IsPhysical)
+        {
+            if (icr.Destination < _vcpus.Count)
+            {
+                yield return _vcpus[(int)icr.Destination];
+            }
+
+            yield break;
+        }
+
+        if (Guest.X2Apic)
+        {
+            int cluster = (int)(icr.Destination >> 16);
+            uint mask = icr.Destination & 0xFFFF;
+            for (int bit = 0; bit < 16; bit++)
+            {
+                int id = (cluster << 4) + bit;
+                if ((mask & (1u << bit)) != 0 && id < _vcpus.Count)
+                {
+                    yield return _vcpus[id];
+                }
+            }
+        }
+        else
+        {
+            for (int bit = 0; bit < 8 && bit < _vcpus.Count; bit++)
+            {
+                if ((icr.Destination & (1u << bit)) != 0)
+                {
+                    yield return _vcpus[bit];
+                }
+            }
         }
     }
 

@@ -17,4 +17,7 @@ public interface IWorkload
     bool Finished { get; }
 
     IReadOnlyList<WorkloadMetric> Report(HostContext host);
+
+    /// <summary>Lines in the format of the tool the workload imitates (empty if it has none).</summary>
+    IReadOnlyList<string> Summary(HostContext host) => [];
 }

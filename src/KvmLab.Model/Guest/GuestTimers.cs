@@ -1,0 +1,224 @@
+using KvmLab.Engine.Time;
+using KvmLab.Model.Kvm;
+
+namespace KvmLab.Model.Guest;
+
+/// <summary>
+/// One guest CPU's hrtimer base and its clockevent device, the LAPIC timer in TSC-deadline mode
+/// (kernel/time/hrtimer.c, arch/x86/kernel/apic/apic.c lapic_next_deadline): arming a timer that
+/// becomes the earliest reprograms IA32_TSC_DEADLINE; the timer interrupt runs the expired
+/// callbacks and programs the next expiry. With CONFIG_HZ set, the tick is an hrtimer that the
+/// NOHZ idle code stops when the CPU expects a long idle and restarts when it leaves idle
+/// (kernel/time/tick-sched.c). Each IA32_TSC_DEADLINE write is an MSR_WRITE exit unless the
+/// passthrough timer lets the guest write the physical timer.
+/// </summary>
+public sealed class GuestTimers
+{
+    private readonly HostContext _host;
+    private readonly GuestCpu _cpu;
+    private readonly PriorityQueue<(GuestHrtimer Timer, long Gen), (long At, long Seq)> _queue = new();
+    private long _seq;
+
+    internal GuestTimers(HostContext host, GuestCpu cpu)
+    {
+        _host = host;
+        _cpu = cpu;
+        int hz = cpu.Kernel.Config.Hz;
+        if (hz > 0)
+        {
+            TickPeriod = SimSpan.FromNanoseconds(1e9 / hz);
+            Tick = new GuestHrtimer("tick", OnTick);
+        }
+    }
+
+    /// <summary>What IA32_TSC_DEADLINE holds; null when disarmed or after it fired.</summary>
+    public SimTime? Programmed { get; private set; }
+
+    public long DeadlineWrites { get; private set; }
+
+    public SimSpan TickPeriod { get; }
+
+    /// <summary>The periodic tick (null without CONFIG_HZ in the model).</summary>
+    public GuestHrtimer? Tick { get; }
+
+    /// <summary>tick_nohz_stop_tick has run: the tick is off while the CPU idles.</summary>
+    public bool TickStopped { get; private set; }
+
+    private bool Passthrough => _cpu.Vcpu.Vm.Config.PassthroughTimer;
+
+    /// <summary>Starts the tick at the next period boundary (all CPUs tick together: sched_skew_tick=0).</summary>
+    internal void StartTick(Action then)
+    {
+        if (Tick is null)
+        {
+            then();
+            return;
+        }
+
+        TickStopped = false;
+        long period = TickPeriod.Ns;
+        var next = new SimTime(((_host.Sim.Now.Ns / period) + 1) * period);
+        Arm(Tick, next, then);
+    }
+
+    /// <summary>hrtimer_start: queue the timer; reprogram the device if it is now the earliest.</summary>
+    public void Arm(GuestHrtimer t, SimTime expires, Action then)
+    {
+        _cpu.Compute(_host.Costs.GuestHrtimerStart, () =>
+        {
+            t.Generation++;
+            t.Expires = expires;
+            t.IsArmed = true;
+            _queue.Enqueue((t, t.Generation), (expires.Ns, _seq++));
+            if (Programmed is not { } p || expires < p)
+            {
+                Program(expires, then);
+            }
+            else
+            {
+                then();
+            }
+        });
+    }
+
+    /// <summary>hrtimer_cancel: dequeue; if it was the programmed expiry, reprogram to the next one (hrtimer_force_reprogram).</summary>
+    public void Cancel(GuestHrtimer t, Action then)
+    {
+        if (!t.IsArmed)
+        {
+            then();
+            return;
+        }
+
+        _cpu.Compute(_host.Costs.GuestHrtimerStart, () =>
+        {
+            t.IsArmed = false;
+            t.Generation++;
+            if (Programmed is { } p && p == t.Expires && NextExpiry() is { } next && next != p)
+            {
+                Program(next, then);
+            }
+            else
+            {
+                then();
+            }
+        });
+    }
+
+    /// <summary>tick_nohz_idle_stop_tick: the governor expects a long idle (menu: the last idle period was at least a tick).</summary>
+    internal void MaybeStopTick(SimSpan predictedIdle, Action then)
+    {
+        if (Tick is null || TickStopped || _cpu.Kernel.Config.IdlePoll || predictedIdle < TickPeriod)
+        {
+            then();
+            return;
+        }
+
+        TickStopped = true;
+        Cancel(Tick, then);
+    }
+
+    /// <summary>tick_nohz_idle_exit: restart a stopped tick at the next period boundary.</summary>
+    internal void RestartTickIfStopped(Action then)
+    {
+        if (Tick is null || !TickStopped)
+        {
+            then();
+            return;
+        }
+
+        StartTick(then);
+    }
+
+    /// <summary>The LOCAL_TIMER_VECTOR handler: the deadline fired, run what expired, program the next expiry.</summary>
+    internal void OnInterrupt(Action then)
+    {
+        Programmed = null; // IA32_TSC_DEADLINE reads 0 once it fired
+        _cpu.Compute(_host.Costs.GuestTimerInterrupt, () => RunExpired(then));
+    }
+
+    private void RunExpired(Action then)
+    {
+        while (_queue.TryPeek(out var e, out var key))
+        {
+            if (e.Gen != e.Timer.Generation || !e.Timer.IsArmed)
+            {
+                _queue.Dequeue();
+                continue;
+            }
+
+            if (key.At > _host.Sim.Now.Ns)
+            {
+                break;
+            }
+
+            _queue.Dequeue();
+            e.Timer.IsArmed = false;
+            e.Timer.Callback(_cpu, () => RunExpired(then));
+            return;
+        }
+
+        if (NextExpiry() is { } next)
+        {
+            Program(next, then);
+        }
+        else
+        {
+            then();
+        }
+    }
+
+    private SimTime? NextExpiry()
+    {
+        while (_queue.TryPeek(out var e, out var key))
+        {
+            if (e.Gen == e.Timer.Generation && e.Timer.IsArmed)
+            {
+                return new SimTime(key.At);
+            }
+
+            _queue.Dequeue();
+        }
+
+        return null;
+    }
+
+    /// <summary>lapic_next_deadline: WRMSR IA32_TSC_DEADLINE (an exit unless passed through).</summary>
+    private void Program(SimTime deadline, Action then)
+    {
+        Programmed = deadline;
+        DeadlineWrites++;
+        if (Passthrough)
+        {
+            _cpu.Compute(_host.Costs.BareTscDeadlineWrite, () =>
+            {
+                _cpu.Vcpu.Timer.WritePhysical(deadline);
+                then();
+            });
+        }
+        else
+        {
+            _cpu.ExitingInstruction(ExitReason.MsrWrite, MsrIndex.TscDeadline, default, then, deadline.Ns);
+        }
+    }
+
+    /// <summary>tick_sched_timer: the tick's work, then hrtimer_forward by one period while the tick runs.</summary>
+    private void OnTick(GuestCpu cpu, Action then)
+    {
+        cpu.Compute(_host.Costs.GuestTickWork, () =>
+        {
+            cpu.Kernel.OnTick(cpu);
+            if (!TickStopped && Tick is { } tick)
+            {
+                long period = TickPeriod.Ns;
+                var next = new SimTime(((_host.Sim.Now.Ns / period) + 1) * period);
+                tick.Generation++;
+                tick.Expires = next;
+                tick.IsArmed = true;
+                _queue.Enqueue((tick, tick.Generation), (next.Ns, _seq++));
+            }
+
+            then();
+        });
+    }
+}
