@@ -34,14 +34,14 @@ internal static class ReproduceCommand
                 chosen = [];
                 foreach (string id in wanted)
                 {
-                    Experiment? e = ExperimentCatalog.Find(id);
-                    if (e is null)
+                    IReadOnlyList<Experiment> found = ExperimentCatalog.Matching(id);
+                    if (found.Count == 0)
                     {
                         err.WriteLine($"kvmlab: reproduce: unknown experiment '{id}' (known: {string.Join(", ", ExperimentCatalog.All.Select(x => x.Id))})");
                         return ExitCodes.Usage;
                     }
 
-                    chosen.Add(e);
+                    chosen.AddRange(found.Where(e => !chosen.Contains(e)));
                 }
             }
 

@@ -29,6 +29,12 @@ public sealed record Experiment
     /// <summary>How far, in percentage points, the model's change may lie from the published change.</summary>
     public required double TolerancePoints { get; init; }
 
+    /// <summary>
+    /// When true the tolerance is a percentage of each published value instead: baseline and
+    /// optimized must each lie within it (TARGETS.md "+-15%" for absolute figures).
+    /// </summary>
+    public bool ToleranceOnValues { get; init; }
+
     /// <summary>True when a cost constant came from this row's own published numbers (TARGETS.md).</summary>
     public bool Calibration { get; init; }
 

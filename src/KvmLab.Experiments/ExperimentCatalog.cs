@@ -9,7 +9,17 @@ public static class ExperimentCatalog
     [
         IpiFastpathUnittest.Create(),
         IpiFastpathBench.Create(),
+        AvicMulticast.Create(),
+        AvicMulticast.CreateHackbench(),
+        TimerFastpathCyclictest.Create(),
+        PassthroughTimer.Create(),
+        ExitlessPvIpi.Create(),
+        ExitlessPvIpi.CreateSingleIpi(),
     ];
 
     public static Experiment? Find(string id) => All.FirstOrDefault(e => e.Id == id);
+
+    /// <summary>The experiment with this id and its parts ("avic-multicast" also names "avic-multicast.hackbench").</summary>
+    public static IReadOnlyList<Experiment> Matching(string id) =>
+        [.. All.Where(e => e.Id == id || e.Id.StartsWith(id + ".", StringComparison.Ordinal))];
 }

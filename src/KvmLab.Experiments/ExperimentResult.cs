@@ -16,5 +16,8 @@ public sealed record ExperimentResult
     /// <summary>95% half-width of the change, from the variants' intervals (first-order propagation).</summary>
     public required double ModelChangeCi95Points { get; init; }
 
-    public bool Reproduced => Verdict.Judge(ModelChangePercent, Experiment.Published.ChangePercent, Experiment.TolerancePoints);
+    public bool Reproduced => Experiment.ToleranceOnValues
+        && Experiment.Published.Baseline is double pb && Experiment.Published.Optimized is double po
+        ? Verdict.JudgeValues(Baseline.Mean, Optimized.Mean, pb, po, Experiment.TolerancePoints)
+        : Verdict.Judge(ModelChangePercent, Experiment.Published.ChangePercent, Experiment.TolerancePoints);
 }

@@ -15,8 +15,9 @@ public static class ResultTables
             t.Add(m.Name, Format(m.Value), m.Unit);
         }
 
+        string summary = r.Summary.Count == 0 ? "" : string.Join("\n", r.Summary) + "\n\n";
         return $"{r.Scenario}  seed {r.Seed}  profile {r.Profile}  features [{string.Join(", ", r.Features)}]  hash {r.ScenarioHash}\n"
-            + $"simulated {r.SimulatedSeconds.ToString("0.######", CultureInfo.InvariantCulture)} s, {r.Events} events\n\n" + t;
+            + $"simulated {r.SimulatedSeconds.ToString("0.######", CultureInfo.InvariantCulture)} s, {r.Events} events\n\n" + summary + t;
     }
 
     public static string Experiment(ExperimentResult x)
@@ -29,12 +30,37 @@ public static class ResultTables
         t.Add(x.Optimized.Name, WithCi(x.Optimized.Mean, x.Optimized.Ci95),
             Pct(x.ModelChangePercent) + (double.IsFinite(x.ModelChangeCi95Points) ? $" +-{x.ModelChangeCi95Points.ToString("0.0", CultureInfo.InvariantCulture)}" : ""),
             $"{pubO} ({Pct(e.Published.ChangePercent)})",
-            $"+-{e.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)} pts",
+            e.ToleranceOnValues
+                ? $"+-{e.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)}% each"
+                : $"+-{e.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)} pts",
             x.Reproduced ? "REPRODUCED" : "NOT REPRODUCED");
         string calib = e.Calibration ? "  [calibration: a constant came from this row's own published numbers]" : "";
         return $"{e.Id}: {e.Title}{calib}\n  setup: {e.Setup}\n  source: {e.Source}\n  published: {e.Published.Citation}\n"
             + $"  seed {x.Seed}, {e.Replications} replications per variant, profile {x.Baseline.Runs[0].Profile}\n\n"
-            + t + $"\n  notes: {e.Notes}\n";
+            + t + "\n" + ExitBreakdown(x) + $"\n  notes: {e.Notes}\n";
+    }
+
+    /// <summary>Exits per second by reason and time outside the guest, per variant (means over the replications), like perf kvm stat.</summary>
+    public static string ExitBreakdown(ExperimentResult x)
+    {
+        var names = x.Baseline.Runs[0].Metrics.Select(m => m.Name)
+            .Where(n => n.StartsWith("exits_per_s.", StringComparison.Ordinal) || n is "fastpath_share" or "vcpu_time_outside_guest" or "halt_poll_success")
+            .ToList();
+        var t = new TextTable("exits and host time", x.Baseline.Name, x.Optimized.Name, "unit");
+        foreach (string n in names)
+        {
+            double b = x.Baseline.Runs.Average(r => r.Metric(n));
+            double o = x.Optimized.Runs.Average(r => r.Metric(n));
+            if (b == 0 && o == 0)
+            {
+                continue;
+            }
+
+            string unit = x.Baseline.Runs[0].Metrics.First(m => m.Name == n).Unit;
+            t.Add(n.Replace("exits_per_s.", "exits/s ", StringComparison.Ordinal), Format(b), Format(o), unit);
+        }
+
+        return t.ToString();
     }
 
     public static string Format(double v)

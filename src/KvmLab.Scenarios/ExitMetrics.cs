@@ -27,6 +27,11 @@ public static class ExitMetrics
         double hostTime = all.Sum(v => v.Stats.HostTime.Seconds);
         yield return new RunMetric("vcpu_time_outside_guest", Pct(hostTime, guest + hostTime), "%");
         yield return new RunMetric("host_context_switches_per_s", host.Scheduler.ContextSwitches / seconds, "1/s");
+        yield return new RunMetric("guest_wakeups_per_s", vms.Sum(v => v.Guest.Wakeups) / seconds, "1/s");
+        yield return new RunMetric("guest_resched_ipis_per_s", vms.Sum(v => v.Guest.ReschedIpis) / seconds, "1/s");
+        yield return new RunMetric("guest_context_switches_per_s", vms.Sum(v => v.Guest.ContextSwitches) / seconds, "1/s");
+        yield return new RunMetric("tsc_deadline_writes_per_s", vms.Sum(v => v.Guest.Cpus.Sum(c => c.Timers.DeadlineWrites)) / seconds, "1/s");
+        yield return new RunMetric("lapic_timer_expiries_per_s", all.Sum(v => v.Timer.Expiries) / seconds, "1/s");
     }
 
     private static double Pct(double part, double whole) => whole <= 0 ? 0 : 100.0 * part / whole;

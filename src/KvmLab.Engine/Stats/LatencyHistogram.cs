@@ -21,9 +21,14 @@ public sealed class LatencyHistogram
 
     public long Count { get; private set; }
 
-    public long MinNs { get; private set; } = long.MaxValue;
+    private long _min = long.MaxValue;
+    private long _max = long.MinValue;
 
-    public long MaxNs { get; private set; } = long.MinValue;
+    /// <summary>The smallest sample; 0 while there are none.</summary>
+    public long MinNs => Count == 0 ? 0 : _min;
+
+    /// <summary>The largest sample; 0 while there are none.</summary>
+    public long MaxNs => Count == 0 ? 0 : _max;
 
     public double MeanNs => Count == 0 ? double.NaN : _sum / Count;
 
@@ -37,8 +42,8 @@ public sealed class LatencyHistogram
         _hdr.RecordValue(Math.Clamp(ns, 1, HighestTrackableNs));
         _sum += ns;
         Count++;
-        MinNs = Math.Min(MinNs, ns);
-        MaxNs = Math.Max(MaxNs, ns);
+        _min = Math.Min(_min, ns);
+        _max = Math.Max(_max, ns);
     }
 
     /// <summary>The value at a percentile in [0, 100]; exact for 0 and 100.</summary>

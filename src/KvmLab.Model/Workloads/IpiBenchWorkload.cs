@@ -89,6 +89,7 @@ public sealed class IpiBenchWorkload : IWorkload
         [
             new("iterations", l.Count, "count"),
             new("latency_mean", l.MeanNs / 1000, "us"),
+            new("calls_per_s", l.Count == 0 ? 0 : 1e9 / l.MeanNs, "1/s"),
             new("latency_p50", l.Percentile(50) / 1000.0, "us"),
             new("latency_p99", l.Percentile(99) / 1000.0, "us"),
             new("latency_max", l.MaxNs / 1000.0, "us"),
