@@ -195,27 +195,33 @@ public sealed class LapicTimer
         SimSpan wait = deltaNs < 0 ? new SimSpan(Math.Min(-deltaNs, Advance.Ns)) : SimSpan.Zero;
         if (_vcpu.Vm.Config.AdaptiveTimerAdvance)
         {
-            Adjust(deltaNs);
+            Advance = AdjustedAdvance(Advance, deltaNs, _host.Costs.TscGhz);
         }
 
         return wait;
     }
 
-    private void Adjust(long deltaNs)
+    /// <summary>
+    /// adjust_lapic_timer_advance (arch/x86/kvm/lapic.c, v5.10): ignore errors under 100 or over
+    /// 10000 TSC cycles; otherwise move the advance by 1/8 of the error (early: less advance,
+    /// late: more); an advance above 5000 ns resets to 1000 ns.
+    /// </summary>
+    /// <param name="deltaNs">advance_expire_delta: the guest TSC at entry minus the deadline, in ns (negative: early).</param>
+    public static SimSpan AdjustedAdvance(SimSpan advance, long deltaNs, double tscGhz)
     {
-        double cycles = Math.Abs(deltaNs) * _host.Costs.TscGhz;
+        double cycles = Math.Abs(deltaNs) * tscGhz;
         if (cycles > AdjustMaxCycles || cycles < AdjustMinCycles)
         {
-            return;
+            return advance;
         }
 
-        long ns = Advance.Ns + (deltaNs / AdjustStep); // too early: shrink; too late: grow
+        long ns = advance.Ns + (deltaNs / AdjustStep);
         if (ns > AdvanceNsMax)
         {
             ns = AdvanceNsInit;
         }
 
-        Advance = new SimSpan(Math.Max(0, ns));
+        return new SimSpan(Math.Max(0, ns));
     }
 
     private void OnFire()
