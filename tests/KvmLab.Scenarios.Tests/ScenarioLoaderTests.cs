@@ -26,7 +26,7 @@ public class ScenarioLoaderTests
           iterations: 10
         """;
 
-    public static TheoryData<string> ScenarioFiles => ["kut-ipi.yaml", "ipi-bench-8vcpu.yaml"];
+    public static TheoryData<string> ScenarioFiles => ["kut-ipi.yaml", "ipi-bench-8vcpu.yaml", "cyclictest.yaml", "hackbench-avic.yaml", "memcached.yaml"];
 
     [Theory]
     [MemberData(nameof(ScenarioFiles))]
@@ -36,7 +36,7 @@ public class ScenarioLoaderTests
         Assert.Equal(Path.GetFileNameWithoutExtension(fileName), spec.Name);
 
         RunResult r = ScenarioRunner.Run(spec);
-        Assert.True(r.Metric("iterations") > 0);
+        Assert.True(r.Metric(r.PrimaryMetric) > 0, $"{r.PrimaryMetric} = {r.Metric(r.PrimaryMetric)}");
         Assert.True(r.Events > 0);
     }
 
@@ -192,5 +192,33 @@ public class ScenarioLoaderTests
     public void TryParseSpan_Garbage(string text)
     {
         Assert.False(ScenarioLoader.TryParseSpan(text, out _));
+    }
+
+    [Fact]
+    public void GuestKeys_ApicModeTickAndIdle()
+    {
+        string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux\n      apic: x2apic-cluster\n      hz: 250\n      idle: poll", StringComparison.Ordinal);
+        VmSpec vm = Assert.Single(ScenarioLoader.Parse(yaml, File).Vms);
+        Assert.True(vm.Guest.X2Apic);
+        Assert.True(vm.Guest.X2ApicCluster);
+        Assert.Equal(250, vm.Guest.Hz);
+        Assert.True(vm.Guest.IdlePoll);
+    }
+
+    [Fact]
+    public void UnknownIdleMode_NamesTheKeyAndLine()
+    {
+        string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux\n      idle: mwait", StringComparison.Ordinal);
+        AssertError(Fails(yaml), 14, "vms[0].guest.idle");
+    }
+
+    [Fact]
+    public void TimerAdvance_IsReadAndBounded()
+    {
+        string ok = Valid.Replace("machine:", "kvm:\n  lapic_timer_advance_ns: 2000\nmachine:", StringComparison.Ordinal);
+        Assert.Equal(SimSpan.FromNanoseconds(2000), ScenarioLoader.Parse(ok, File).TimerAdvance);
+
+        string tooBig = Valid.Replace("machine:", "kvm:\n  lapic_timer_advance_ns: 9000\nmachine:", StringComparison.Ordinal);
+        AssertError(Fails(tooBig), 7, "kvm.lapic_timer_advance_ns");
     }
 }

@@ -52,4 +52,52 @@ public class ScenarioRunnerTests
         ScenarioSpec spec = KutIpi() with { Profile = "nope" };
         Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(spec));
     }
+
+    [Fact]
+    public void AvicOnAnIntelProfile_IsRefused()
+    {
+        ScenarioSpec spec = KutIpi() with { Features = ["avic", "halt-polling", "hlt-exits"] };
+        var e = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(spec));
+        Assert.Contains("needs an AMD host", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApicVOnAnAmdProfile_IsRefused()
+    {
+        ScenarioSpec spec = KutIpi() with { Profile = "amd-rome-2020" };
+        var e = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(spec));
+        Assert.Contains("'apicv' needs Intel VMX", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AvicWithAnX2ApicGuest_IsRefused()
+    {
+        ScenarioSpec spec = KutIpi() with { Profile = "amd-rome-2020", Features = ["avic", "hlt-exits"] };
+        var e = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(spec));
+        Assert.Contains("xAPIC guests only", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cyclictest_PrintsRtTestsStyleLine()
+    {
+        ScenarioSpec spec = ScenarioLoader.LoadFile(RepoPaths.Scenario("cyclictest.yaml")) with { Duration = SimSpan.FromMilliseconds(60) };
+        RunResult r = ScenarioRunner.Run(spec);
+        string line = Assert.Single(r.Summary);
+        Assert.StartsWith("T: 0 P: 0 I:1000 C:", line, StringComparison.Ordinal);
+        Assert.True(r.Metric("latency_min") <= r.Metric("latency_avg"));
+        Assert.True(r.Metric("latency_avg") <= r.Metric("latency_max"));
+    }
+
+    [Fact]
+    public void Memcached_BadRatio_NamesTheParameter()
+    {
+        var spec = new ScenarioSpec
+        {
+            Vms = [new VmSpec { Vcpus = 2 }],
+            Workload = new WorkloadSpec { Type = "memcached", Parameters = new Dictionary<string, ScalarValue> { ["set_ratio"] = new("1-10", 9) } },
+        };
+        var e = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(spec));
+        Assert.Equal("workload.set_ratio", e.Key);
+        Assert.Equal(9, e.Line);
+    }
 }
