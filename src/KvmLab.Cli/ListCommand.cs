@@ -17,14 +17,16 @@ internal static class ListCommand
             foreach (Experiment e in ExperimentCatalog.All)
             {
                 o.WriteLine($"  {e.Id,-28} {e.Title}");
-                o.WriteLine($"  {"",-28} published {e.Published.ChangePercent:+0.0;-0.0}% +-{e.TolerancePoints} pts; {e.Published.Citation}");
+                string tolerance = e.ToleranceOnValues ? $"+-{e.TolerancePoints}% each value" : $"+-{e.TolerancePoints} pts";
+                o.WriteLine($"  {"",-28} published {e.Published.ChangePercent:+0.0;-0.0}% {tolerance}; {e.Published.Citation}");
             }
 
             o.WriteLine();
-            o.WriteLine("FEATURES (scenario 'features:'; * = on by default)");
+            o.WriteLine("FEATURES (scenario 'features:'; * = on by default; ! = only for a trusted guest)");
             foreach (FeatureInfo f in FeatureCatalog.All)
             {
-                o.WriteLine($"  {f.Id + (f.OnByDefault ? " *" : ""),-28} {f.Summary}");
+                string marks = (f.OnByDefault ? " *" : "") + (f.RequiresTrustedGuest ? " !" : "");
+                o.WriteLine($"  {f.Id + marks,-28} {f.Summary}");
                 o.WriteLine($"  {"",-28} {f.Citation}");
             }
 
