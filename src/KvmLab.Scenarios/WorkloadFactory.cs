@@ -6,12 +6,13 @@ namespace KvmLab.Scenarios;
 /// <summary>Turns a workload spec into a workload, checking each parameter with its line.</summary>
 public static class WorkloadFactory
 {
-    public static IReadOnlyList<string> Types { get; } = ["kut-ipi", "ipi-bench"];
+    public static IReadOnlyList<string> Types { get; } = ["kut-ipi", "ipi-bench", "fio"];
 
     public static IReadOnlyList<string> ParametersOf(string type) => type switch
     {
         "kut-ipi" => ["iterations"],
         "ipi-bench" => ["mode", "sender", "targets", "iterations"],
+        "fio" => FioParameters.Names,
         _ => [],
     };
 
@@ -19,6 +20,7 @@ public static class WorkloadFactory
     {
         "kut-ipi" => "kvm-unit-tests x86/vmexit.c 'ipi': on_cpu(1, nop) in a loop, target halted (cycles per IPI)",
         "ipi-bench" => "IPI benchmark module (Norov 2017): smp_call_function with wait, unicast/broadcast/multicast (latency)",
+        "fio" => FioParameters.Description,
         _ => "",
     };
 
@@ -77,6 +79,8 @@ public static class WorkloadFactory
                     Targets = targets,
                     Iterations = Long("iterations", 0, 0),
                 };
+            case "fio":
+                return FioParameters.Create(p, file);
             default:
                 throw new ScenarioException($"{file}: unknown workload '{spec.Type}'");
         }

@@ -87,7 +87,10 @@ public sealed class QemuEventLoop
             Cpu.Spin(idle);
             SimTime seen = Cpu.Run(t, irqCost + _c.QemuPollIteration);
             start = seen;
-            PolledWakeups++;
+            if (Cpu.Measuring)
+            {
+                PolledWakeups++;
+            }
         }
         else
         {
@@ -99,7 +102,10 @@ public sealed class QemuEventLoop
             SimSpan wake = exit + irqCost + _cpu.ThreadWakeup + _c.QemuFdDispatch
                 + (IoThread ? SimSpan.Zero : _c.QemuMainLoopIteration);
             start = Cpu.Run(t, wake);
-            SleepingWakeups++;
+            if (Cpu.Measuring)
+            {
+                SleepingWakeups++;
+            }
         }
 
         PollNs = Adaptation.Adjust(PollNs, (start - idleFrom).Ns);

@@ -39,6 +39,9 @@ public sealed class CpuTimeline
 
     public bool IdleAt(SimTime t) => t >= FreeAt;
 
+    /// <summary>True inside the measured window (counters outside it are not reported).</summary>
+    public bool Measuring => _measuring();
+
     /// <summary>Runs <paramref name="cost"/> of work that is ready at <paramref name="ready"/>; returns when it ends.</summary>
     public SimTime Run(SimTime ready, SimSpan cost)
     {

@@ -177,13 +177,13 @@ public sealed class StorageStack : IEventHandler
                 if (q.NotificationsSuppressedAt(t1))
                 {
                     // QEMU is polling the avail ring: the guest skips the kick.
-                    SuppressedKicks++;
+                    Count(() => SuppressedKicks++);
                     At(t1 + Hop(_cfg.VcpuNode, _cfg.IoThreadNode), EvQemuSubmit, req.Id);
                 }
                 else
                 {
                     // Doorbell write → EPT misconfig exit → ioeventfd → eventfd_signal, then back into the guest.
-                    Kicks++;
+                    Count(() => Kicks++);
                     v.Exits++;
                     SimTime signalled = cpu.Run(t1, _cpu.VmExit + _cpu.ExitHostIrqEnable + _cpu.ExitHandlerDispatch + _c.IoeventfdMmioHandler + _c.EventfdSignal);
                     cpu.Run(signalled, _cpu.EnterGuestLoop + _cpu.VmEntry);
@@ -271,10 +271,6 @@ public sealed class StorageStack : IEventHandler
         SimSpan driver = _cfg.Backend == QemuBackend.UserspaceNvme ? _c.QemuNvmeComplete : _c.LinuxAioUser;
         SimTime pushed = q.Cpu.Run(start, stolen + driver + CoroutineOrFastpathComplete() + _c.VirtioBlkPush + Hop(_cfg.MemoryNode, _cfg.IoThreadNode));
         req.Mark(IoPhase.Completion, pushed);
-        if (stolen.Ns > 0)
-        {
-            q.Cpu.Run(pushed, _c.QemuFdDispatch); // the eventfd the IRQ signalled is dispatched later, for nothing
-        }
 
         SimSpan vhop = Hop(_cfg.VcpuNode, _cfg.IoThreadNode);
         if (_cfg.IoPoll)
@@ -282,14 +278,33 @@ public sealed class StorageStack : IEventHandler
             // Guest iopoll: virtqueue callbacks are off, so virtio_should_notify says no irqfd; the guest sees the used ring.
             SimTime seen = PollSeen(v, pushed + vhop, _c.GuestPollIteration + _c.GuestIrqHandler);
             Finish(req, job, seen);
+            SpuriousDispatch(q, stolen);
             return;
         }
 
-        Irqfds++;
+        Count(() => Irqfds++);
         SimTime posted = q.Cpu.Run(pushed, _c.SyscallEntryExit + _c.EventfdSignal + _c.IrqfdInject);
         SimTime arrive = posted + _c.MsiDelivery + vhop;
         req.Mark(IoPhase.Injection, arrive);
         At(arrive, EvVcpuInterrupt, req.Id);
+        SpuriousDispatch(q, stolen);
+    }
+
+    /// <summary>The eventfd a VFIO MSI-X signalled while the thread polled is dispatched later, finding nothing.</summary>
+    private void SpuriousDispatch(QemuEventLoop q, SimSpan stolen)
+    {
+        if (stolen.Ns > 0)
+        {
+            q.Cpu.Run(q.Cpu.FreeAt, _c.QemuFdDispatch);
+        }
+    }
+
+    private void Count(Action bump)
+    {
+        if (_host.Measuring)
+        {
+            bump();
+        }
     }
 
     /// <summary>Bare metal and VFIO: the drive's CQE reaches the CPU that submitted, by polling or MSI-X.</summary>

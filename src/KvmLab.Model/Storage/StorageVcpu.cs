@@ -75,7 +75,10 @@ public sealed class StorageVcpu
                 {
                     gov.ReflectPoll(timedOut: false);
                     Cpu.Spin(t - idleFrom);
-                    GuestPollHits++;
+                    if (Cpu.Measuring)
+                    {
+                        GuestPollHits++;
+                    }
                     return Cpu.Run(t, SimSpan.Zero);
                 }
 
@@ -97,7 +100,10 @@ public sealed class StorageVcpu
     /// <summary>HLT exit at <paramref name="haltAt"/>, KVM halt-polls for <paramref name="window"/>, then blocks; woken at t.</summary>
     private SimTime HaltAndBlock(SimTime haltAt, SimTime t, SimSpan window)
     {
-        Halts++;
+        if (Cpu.Measuring)
+        {
+            Halts++;
+        }
         Exits++;
         SimSpan hltExit = _cpu.VmExit + _cpu.ExitHostIrqEnable + _cpu.ExitHandlerDispatch + _cpu.HltHandler;
         SimTime blockFrom = haltAt + hltExit;
@@ -112,7 +118,10 @@ public sealed class StorageVcpu
         else if (t - blockFrom <= window)
         {
             Cpu.Spin(t - haltAt);
-            HostPollHits++;
+            if (Cpu.Measuring)
+            {
+                HostPollHits++;
+            }
             back = Cpu.Run(t, _cpu.HaltPollIteration + reenter);
         }
         else
