@@ -12,4 +12,15 @@ public static class ExperimentCatalog
     ];
 
     public static Experiment? Find(string id) => All.FirstOrDefault(e => e.Id == id);
+
+    /// <summary>Experiments with many configurations (a published ladder of bars), in TARGETS.md order.</summary>
+    public static IReadOnlyList<LadderExperiment> Ladders { get; } =
+    [
+        NvmeQd1Ladder.Create(),
+    ];
+
+    public static LadderExperiment? FindLadder(string id) => Ladders.FirstOrDefault(e => e.Id == id);
+
+    /// <summary>Every experiment id, pairs and ladders.</summary>
+    public static IReadOnlyList<string> AllIds => [.. All.Select(e => e.Id), .. Ladders.Select(l => l.Id)];
 }

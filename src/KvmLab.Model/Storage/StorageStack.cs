@@ -324,8 +324,10 @@ public sealed class StorageStack : IEventHandler
         SimTime arrive = Now + _c.MsiDelivery + hop;
         req.Mark(IoPhase.Completion, arrive);
         SimTime running = v.Interrupt(arrive);
+        req.Mark(IoPhase.Wakeup, running);
         SimSpan handler = guest ? _cpu.GuestInterruptEntryExit + _c.GuestIrqHandler : _c.HostNvmeIrq;
         SimTime handled = v.Cpu.Run(running, handler);
+        req.Mark(guest ? IoPhase.Wakeup : IoPhase.Completion, handled); // the host's own IRQ handler completes the request
         SimTime back = v.Cpu.Run(handled, _cpu.ThreadWakeup + _c.SyscallEntryExit + _c.AioReap);
         req.Mark(IoPhase.Wakeup, back);
         At(back, EvDone, req.Id);
