@@ -323,12 +323,13 @@ public sealed class StorageStack : IEventHandler
         // posted interrupts), or to the wake-up vector when the vCPU is blocked.
         SimTime arrive = Now + _c.MsiDelivery + hop;
         req.Mark(IoPhase.Completion, arrive);
+        bool blocked = v.Cpu.IdleAt(arrive);
         SimTime running = v.Interrupt(arrive);
         req.Mark(IoPhase.Wakeup, running);
         SimSpan handler = guest ? _cpu.GuestInterruptEntryExit + _c.GuestIrqHandler : _c.HostNvmeIrq;
         SimTime handled = v.Cpu.Run(running, handler);
         req.Mark(guest ? IoPhase.Wakeup : IoPhase.Completion, handled); // the host's own IRQ handler completes the request
-        SimTime back = v.Cpu.Run(handled, _cpu.ThreadWakeup + _c.SyscallEntryExit + _c.AioReap);
+        SimTime back = v.Cpu.Run(handled, Reap(blocked));
         req.Mark(IoPhase.Wakeup, back);
         At(back, EvDone, req.Id);
     }
@@ -355,6 +356,7 @@ public sealed class StorageStack : IEventHandler
     private void VcpuInterrupt(IoRequest req, int job)
     {
         StorageVcpu target = _vcpus[job];
+        bool blocked = target.Cpu.IdleAt(Now);
         SimTime handledAt;
         if (!_cfg.MultiQueue && job != 0)
         {
@@ -375,10 +377,17 @@ public sealed class StorageStack : IEventHandler
         }
 
         // The guest wakes fio (try_to_wake_up, schedule from idle) and io_getevents returns the event.
-        SimTime back = target.Cpu.Run(handledAt, _cpu.ThreadWakeup + _c.SyscallEntryExit + _c.AioReap);
+        SimTime back = target.Cpu.Run(handledAt, Reap(blocked));
         req.Mark(IoPhase.Wakeup, back);
         At(back, EvDone, req.Id);
     }
+
+    /// <summary>
+    /// fio collecting the event: when it was blocked in io_getevents the kernel wakes it
+    /// (try_to_wake_up, schedule from idle) and the syscall returns; when it was running (depth &gt; 1,
+    /// still submitting) its next io_getevents finds the event without sleeping.
+    /// </summary>
+    private SimSpan Reap(bool blocked) => (blocked ? _cpu.ThreadWakeup : SimSpan.Zero) + _c.SyscallEntryExit + _c.AioReap;
 
     private void Done(long id)
     {
