@@ -20,6 +20,12 @@ internal static class ListCommand
                 o.WriteLine($"  {"",-28} published {e.Published.ChangePercent:+0.0;-0.0}% +-{e.TolerancePoints} pts; {e.Published.Citation}");
             }
 
+            foreach (LadderExperiment l in ExperimentCatalog.Ladders)
+            {
+                o.WriteLine($"  {l.Id,-28} {l.Title}");
+                o.WriteLine($"  {"",-28} {l.Rungs.Count} configurations, each +-{l.TolerancePercent}% and the same order; {l.Citation}");
+            }
+
             o.WriteLine();
             o.WriteLine("FEATURES (scenario 'features:'; * = on by default)");
             foreach (FeatureInfo f in FeatureCatalog.All)
