@@ -15,7 +15,7 @@ public static class FioParameters
     [
         "rw", "bs", "iodepth", "numjobs", "runtime", "device", "device_latency", "config", "path", "iothread", "backend",
         "polled_queues", "aio_fastpath", "io_poll", "guest_haltpoll", "multiqueue", "poll_max_ns", "poll_grow", "poll_shrink",
-        "vcpu_node", "iothread_node", "memory_node",
+        "vcpu_node", "iothread_node", "memory_node", "irq_other_cpu",
     ];
 
     public const string Description =
@@ -108,6 +108,7 @@ public static class FioParameters
             VcpuNode = (int)Long("vcpu_node", cfg.VcpuNode, 0, 7),
             IoThreadNode = (int)Long("iothread_node", cfg.IoThreadNode, 0, 7),
             MemoryNode = (int)Long("memory_node", cfg.MemoryNode, 0, 7),
+            IrqOnOtherCpu = Bool("irq_other_cpu", cfg.IrqOnOtherCpu),
         };
 
         if (cfg.PolledQueues && cfg.Backend != QemuBackend.UserspaceNvme)

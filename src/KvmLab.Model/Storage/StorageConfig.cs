@@ -36,6 +36,13 @@ public sealed record StorageConfig
     /// <summary>virtio-blk num-queues: 1, or one per vCPU.</summary>
     public bool MultiQueue { get; init; } = true;
 
+    /// <summary>
+    /// The drive's MSI-X vector for the submitting CPU's queue is affine to another, otherwise idle
+    /// CPU (a queue shared by several CPUs, or irqbalance); off: it lands on the submitting CPU
+    /// (managed affinity, one queue per CPU). On that CPU the IRQ pays its own C-state exit.
+    /// </summary>
+    public bool IrqOnOtherCpu { get; init; }
+
     /// <summary>vCPUs in the guest; fio runs its jobs on vCPU 0..numjobs-1.</summary>
     public int Vcpus { get; init; } = 1;
 

@@ -56,7 +56,13 @@ public sealed class StorageStack : IEventHandler
         {
             var cpu = new CpuTimeline(isVirtual ? $"vcpu{j}" : $"fio{j}", cfg.VcpuNode, costs.IdleStates, measuring);
             _vcpus[j] = new StorageVcpu(cpu, isVirtual, isVirtual && cfg.GuestHaltPoll ? new GuestHaltPollGovernor() : null,
-                isVirtual && !cfg.GuestHaltPoll ? hostHaltPoll : null, costs, _cpu);
+                isVirtual && !cfg.GuestHaltPoll ? hostHaltPoll : null, costs, _cpu,
+                cfg.Path == StoragePath.VfioPassthrough ? costs.VfioMsiHandler : SimSpan.Zero);
+        }
+
+        if (cfg.IrqOnOtherCpu)
+        {
+            IrqCpu = new CpuTimeline("nvme-irq", 0, costs.IdleStates, measuring);
         }
 
         if (cfg.Path == StoragePath.VirtioBlk)
@@ -78,6 +84,9 @@ public sealed class StorageStack : IEventHandler
     public QemuEventLoop? Qemu => _qemu;
 
     public IReadOnlyList<StorageVcpu> Vcpus => _vcpus;
+
+    /// <summary>The CPU the drive's interrupts land on when it is not the submitting one (<see cref="StorageConfig.IrqOnOtherCpu"/>).</summary>
+    public CpuTimeline? IrqCpu { get; }
 
     public LatencyHistogram Latency => _lat;
 
@@ -246,12 +255,15 @@ public sealed class StorageStack : IEventHandler
         QemuEventLoop q = _qemu!;
         SimTime start;
         SimSpan stolen = SimSpan.Zero;
+        bool spurious = false;
         SimSpan hop = Hop(_cfg.IoThreadNode, 0);
         if (_cfg.Backend != QemuBackend.UserspaceNvme)
         {
             // MSI-X to the IOThread's CPU (managed affinity of the submitting CPU's queue), nvme_irq,
             // aio_complete, eventfd_signal; a polling thread then sees the AIO ring, a blocked one is woken.
-            start = q.Notice(Now + _c.MsiDelivery + hop, _c.HostNvmeIrq + _c.EventfdSignal);
+            start = IrqCpu is { } irq
+                ? q.Notice(OnIrqCpu(irq, Now + _c.MsiDelivery + hop, _c.HostNvmeIrq + _c.EventfdSignal), SimSpan.Zero)
+                : q.Notice(Now + _c.MsiDelivery + hop, _c.HostNvmeIrq + _c.EventfdSignal);
         }
         else if (_cfg.PolledQueues)
         {
@@ -259,13 +271,25 @@ public sealed class StorageStack : IEventHandler
         }
         else if (q.NotificationsSuppressedAt(Now))
         {
-            // Polling sees the CQE first, but the MSI-X still arrives and its VFIO handler steals the CPU.
+            // Polling sees the CQE first, but the MSI-X still arrives and its VFIO handler steals the CPU
+            // (or runs on the IRQ's own CPU), and the eventfd it signals is dispatched later for nothing.
             start = q.Notice(Now + hop, SimSpan.Zero);
-            stolen = _c.VfioMsiHandler;
+            if (IrqCpu is { } irq)
+            {
+                OnIrqCpu(irq, Now + _c.MsiDelivery + hop, _c.VfioMsiHandler + _c.EventfdSignal);
+                spurious = true;
+            }
+            else
+            {
+                stolen = _c.VfioMsiHandler;
+                spurious = true;
+            }
         }
         else
         {
-            start = q.Notice(Now + _c.MsiDelivery + hop, _c.VfioMsiHandler + _c.EventfdSignal);
+            start = IrqCpu is { } irq
+                ? q.Notice(OnIrqCpu(irq, Now + _c.MsiDelivery + hop, _c.VfioMsiHandler + _c.EventfdSignal), SimSpan.Zero)
+                : q.Notice(Now + _c.MsiDelivery + hop, _c.VfioMsiHandler + _c.EventfdSignal);
         }
 
         SimSpan driver = _cfg.Backend == QemuBackend.UserspaceNvme ? _c.QemuNvmeComplete : _c.LinuxAioUser;
@@ -278,7 +302,7 @@ public sealed class StorageStack : IEventHandler
             // Guest iopoll: virtqueue callbacks are off, so virtio_should_notify says no irqfd; the guest sees the used ring.
             SimTime seen = PollSeen(v, pushed + vhop, _c.GuestPollIteration + _c.GuestIrqHandler);
             Finish(req, job, seen);
-            SpuriousDispatch(q, stolen);
+            SpuriousDispatch(q, spurious);
             return;
         }
 
@@ -287,16 +311,23 @@ public sealed class StorageStack : IEventHandler
         SimTime arrive = posted + _c.MsiDelivery + vhop;
         req.Mark(IoPhase.Injection, arrive);
         At(arrive, EvVcpuInterrupt, req.Id);
-        SpuriousDispatch(q, stolen);
+        SpuriousDispatch(q, spurious);
     }
 
     /// <summary>The eventfd a VFIO MSI-X signalled while the thread polled is dispatched later, finding nothing.</summary>
-    private void SpuriousDispatch(QemuEventLoop q, SimSpan stolen)
+    private void SpuriousDispatch(QemuEventLoop q, bool spurious)
     {
-        if (stolen.Ns > 0)
+        if (spurious)
         {
             q.Cpu.Run(q.Cpu.FreeAt, _c.QemuFdDispatch);
         }
+    }
+
+    /// <summary>Host interrupt work on the IRQ's own CPU, which wakes from its C-state first; returns when it ends.</summary>
+    private static SimTime OnIrqCpu(CpuTimeline irq, SimTime arrive, SimSpan handler)
+    {
+        SimSpan exit = irq.IdleAt(arrive) ? irq.Sleep(irq.FreeAt, arrive) : SimSpan.Zero;
+        return irq.Run(arrive, exit + handler);
     }
 
     private void Count(Action bump)
@@ -322,6 +353,19 @@ public sealed class StorageStack : IEventHandler
         // MSI-X: on bare metal to the CPU's own queue vector; with VFIO posted straight into the vCPU (IOMMU
         // posted interrupts), or to the wake-up vector when the vCPU is blocked.
         SimTime arrive = Now + _c.MsiDelivery + hop;
+        if (!guest && IrqCpu is { } irq)
+        {
+            // The IRQ completes the request on its own CPU, then wakes fio on the submitting CPU.
+            SimTime done = OnIrqCpu(irq, arrive, _c.HostNvmeIrq);
+            req.Mark(IoPhase.Completion, done);
+            bool wasBlocked = v.Cpu.IdleAt(done);
+            SimTime up = v.Interrupt(done);
+            SimTime reaped = v.Cpu.Run(up, Reap(wasBlocked));
+            req.Mark(IoPhase.Wakeup, reaped);
+            At(reaped, EvDone, req.Id);
+            return;
+        }
+
         req.Mark(IoPhase.Completion, arrive);
         bool blocked = v.Cpu.IdleAt(arrive);
         SimTime running = v.Interrupt(arrive);

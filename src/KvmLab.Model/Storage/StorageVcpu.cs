@@ -17,10 +17,13 @@ public sealed class StorageVcpu
     private readonly CostProfile _cpu;
     private readonly IHaltPollPolicy? _hostHaltPoll;
     private readonly bool _virtual;
+    private readonly SimSpan _blockedWakeHandler;
     private SimSpan _hostHaltPollNs;
 
-    public StorageVcpu(CpuTimeline cpu, bool isVirtual, GuestHaltPollGovernor? haltpoll, IHaltPollPolicy? hostHaltPoll, StorageCostProfile costs, CostProfile cpuCosts)
+    public StorageVcpu(CpuTimeline cpu, bool isVirtual, GuestHaltPollGovernor? haltpoll, IHaltPollPolicy? hostHaltPoll, StorageCostProfile costs, CostProfile cpuCosts,
+        SimSpan blockedWakeHandler = default)
     {
+        _blockedWakeHandler = blockedWakeHandler;
         Cpu = cpu;
         _virtual = isVirtual;
         HaltPoll = haltpoll;
@@ -127,8 +130,10 @@ public sealed class StorageVcpu
         else
         {
             Cpu.Spin(hltExit + window);
+            // A VFIO interrupt for a blocked vCPU arrives on the posted-interrupt wake-up vector, whose
+            // host handler (pi_wakeup_handler) kicks the vCPU thread; an irqfd kicks it directly.
             SimSpan exit = Cpu.Sleep(blockFrom + window, t);
-            back = Cpu.Run(t, exit + _cpu.ThreadWakeup + reenter);
+            back = Cpu.Run(t, exit + _blockedWakeHandler + _cpu.ThreadWakeup + reenter);
         }
 
         if (_hostHaltPoll is not null && HaltPoll is null)

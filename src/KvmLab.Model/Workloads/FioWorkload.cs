@@ -83,9 +83,11 @@ public sealed class FioWorkload : IWorkload
         m.Add(new("phase_sum", phases.Sum() / 1000, "us"));
         double vcpu = s.Vcpus.Sum(v => v.Cpu.BusyNs + v.Cpu.SpinNs) / 1e9 / window;
         double qemu = s.Qemu is { } q ? (q.Cpu.BusyNs + q.Cpu.SpinNs) / 1e9 / window : 0;
-        m.Add(new("cpu_total", vcpu + qemu, "cores"));
+        double irq = s.IrqCpu is { } ic ? ic.BusyNs / 1e9 / window : 0;
+        m.Add(new("cpu_total", vcpu + qemu + irq, "cores"));
         m.Add(new("cpu_vcpu", vcpu, "cores"));
         m.Add(new("cpu_qemu", qemu, "cores"));
+        m.Add(new("cpu_irq", irq, "cores"));
         m.Add(new("cpu_spin", (s.Vcpus.Sum(v => v.Cpu.SpinNs) + (s.Qemu?.Cpu.SpinNs ?? 0)) / 1e9 / window, "cores"));
         m.Add(new("kicks_per_io", s.Kicks / n, "ratio"));
         m.Add(new("suppressed_kicks_per_io", s.SuppressedKicks / n, "ratio"));

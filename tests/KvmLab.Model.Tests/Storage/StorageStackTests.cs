@@ -10,7 +10,7 @@ namespace KvmLab.Model.Tests.Storage;
 
 public class StorageStackTests
 {
-    private static StorageStack Run(StorageConfig cfg, FioJob? job = null, ulong seed = 3, string device = NvmeDevices.OptaneP4800X, double ms = 10)
+    private static StorageStack Run(StorageConfig cfg, FioJob? job = null, ulong seed = 3, string device = NvmeDevices.OptaneP4800X, double ms = 10, double haltPollUs = 200)
     {
         var sim = new Simulator();
         CostProfile cpu = Profiles.SkylakeSp2020();
@@ -20,7 +20,7 @@ public class StorageStackTests
         };
         StorageCostProfile costs = StorageCostProfiles.For(cpu);
         var stack = new StorageStack(host, cfg, NvmeDevices.Find(device, costs, cpu)!, job ?? new FioJob(), costs,
-            new AdaptiveHaltPoll(SimSpan.FromMicroseconds(200)));
+            new AdaptiveHaltPoll(SimSpan.FromMicroseconds(haltPollUs)));
         stack.Start();
         sim.RunUntil(SimTime.Zero + SimSpan.FromMilliseconds(ms));
         return stack;
@@ -131,5 +131,30 @@ public class StorageStackTests
         StorageStack qd8 = Run(IoThread, new FioJob { IoDepth = 8 });
         Assert.True(qd8.Completed > 2 * qd1.Completed);
         Assert.True(qd8.Latency.MeanNs > qd1.Latency.MeanNs);
+    }
+
+    [Fact]
+    public void IrqOnAnotherCpu_PaysThatCpusIdleExit()
+    {
+        // The vector's CPU sleeps between completions: the menu governor's state there (C1 for ~11 us
+        // periods on bare metal) adds its exit latency to the completion.
+        StorageStack local = Run(new StorageConfig { Path = StoragePath.BareMetal });
+        StorageStack other = Run(new StorageConfig { Path = StoragePath.BareMetal, IrqOnOtherCpu = true });
+        Assert.Null(local.IrqCpu);
+        Assert.True(other.IrqCpu!.BusyNs > 0);
+        double delta = other.PhaseMeanNs[(int)IoPhase.Completion] - local.PhaseMeanNs[(int)IoPhase.Completion];
+        Assert.Equal(2000, delta, tolerance: 50);
+    }
+
+    [Fact]
+    public void Vfio_BlockedVcpu_PaysTheWakeupVectorHandler()
+    {
+        // No guest haltpoll and no host halt polling: the vCPU blocks, the MSI-X arrives on the
+        // posted-interrupt wake-up vector. Wake-up phase = C1 exit 2000 + pi_wakeup_handler 400 +
+        // thread wake-up 1000 + re-entry (150 + 200 + 549 cycles = 360 ns) + guest IRQ 100 + 700
+        // + guest wake-up of fio 1000 + syscall 150 + reap 250 = 5960 ns.
+        StorageStack vfio = Run(new StorageConfig { Path = StoragePath.VfioPassthrough, GuestHaltPoll = false }, haltPollUs: 0);
+        Assert.True(vfio.Vcpus[0].Halts > 0.95 * vfio.Completed);
+        Assert.Equal(5960, vfio.PhaseMeanNs[(int)IoPhase.Wakeup], tolerance: 5);
     }
 }
