@@ -66,7 +66,7 @@ public sealed class QemuEventLoop
     /// An event the thread watches becomes true at <paramref name="t"/> (a ring it polls, or an fd it
     /// waits on). Returns when the thread starts handling it; <paramref name="irqCost"/> is host
     /// interrupt work that runs first on this CPU (the drive's MSI-X handler), waking the CPU if it
-    /// slept; <paramref name="viaIrq"/> says that the event reaches a sleeping thread through that IRQ.
+    /// slept. Adapts the polling window by the time from going idle to handling the event.
     /// </summary>
     public SimTime Notice(SimTime t, SimSpan irqCost)
     {
