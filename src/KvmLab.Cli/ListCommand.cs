@@ -21,6 +21,12 @@ internal static class ListCommand
                 o.WriteLine($"  {"",-28} published {e.Published.ChangePercent:+0.0;-0.0}% {tolerance}; {e.Published.Citation}");
             }
 
+            foreach (LadderExperiment l in ExperimentCatalog.Ladders)
+            {
+                o.WriteLine($"  {l.Id,-28} {l.Title}");
+                o.WriteLine($"  {"",-28} {l.Rungs.Count} configurations, each +-{l.TolerancePercent}% and the same order; {l.Citation}");
+            }
+
             o.WriteLine();
             o.WriteLine("FEATURES (scenario 'features:'; * = on by default; ! = only for a trusted guest)");
             foreach (FeatureInfo f in FeatureCatalog.All)

@@ -15,14 +15,22 @@ internal static class ReproduceCommand
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var strict = new Option<bool>("--strict") { Description = "Exit 1 when any experiment does not reproduce" };
-        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict };
+        var scenario = new Option<string?>("--scenario")
+        {
+            Description = "Re-run a ladder experiment with the workload keys of this scenario file (for example another drive or iodepth); "
+                + "its fio parameters other than 'config' replace each configuration's",
+        };
+        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario };
         cmd.SetAction(p =>
         {
             string[] wanted = p.GetValue(ids) ?? [];
             List<Experiment> chosen;
+            List<LadderExperiment> ladders = [];
+            string? scenarioFile = p.GetValue(scenario);
             if (p.GetValue(all))
             {
                 chosen = [.. ExperimentCatalog.All];
+                ladders = [.. ExperimentCatalog.Ladders];
             }
             else if (wanted.Length == 0)
             {
@@ -34,10 +42,16 @@ internal static class ReproduceCommand
                 chosen = [];
                 foreach (string id in wanted)
                 {
+                    if (ExperimentCatalog.FindLadder(id) is { } ladder)
+                    {
+                        ladders.Add(ladder);
+                        continue;
+                    }
+
                     IReadOnlyList<Experiment> found = ExperimentCatalog.Matching(id);
                     if (found.Count == 0)
                     {
-                        err.WriteLine($"kvmlab: reproduce: unknown experiment '{id}' (known: {string.Join(", ", ExperimentCatalog.All.Select(x => x.Id))})");
+                        err.WriteLine($"kvmlab: reproduce: unknown experiment '{id}' (known: {string.Join(", ", ExperimentCatalog.AllIds)})");
                         return ExitCodes.Usage;
                     }
 
@@ -45,22 +59,47 @@ internal static class ReproduceCommand
                 }
             }
 
+            LadderOverride? over = null;
+            if (scenarioFile is not null)
+            {
+                if (chosen.Count > 0 || ladders.Count == 0)
+                {
+                    err.WriteLine("kvmlab: reproduce: --scenario applies to ladder experiments only (for example 'reproduce nvme-qd1-ladder --scenario scenarios/nvme-ladder-qd8.yaml')");
+                    return ExitCodes.Usage;
+                }
+
+                over = LadderOverride.Load(scenarioFile);
+            }
+
             ulong s = p.GetValue(seed) ?? DefaultSeed;
             bool allReproduced = true;
             var progress = new Progress(err);
+            int count = chosen.Count + ladders.Count;
             for (int i = 0; i < chosen.Count; i++)
             {
                 Experiment e = chosen[i];
-                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{chosen.Count}] {e.Id}", done, total));
+                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{count}] {e.Id}", done, total));
                 progress.Done();
                 allReproduced &= r.Reproduced;
                 o.WriteLine(p.GetValue(json) ? JsonResults.Experiment(r) : ResultTables.Experiment(r));
                 o.Flush();
             }
 
+            for (int i = 0; i < ladders.Count; i++)
+            {
+                LadderExperiment e = ladders[i];
+                int n = chosen.Count + i + 1;
+                LadderResult r = LadderRunner.Run(e, s, (done, total) => progress.Report($"[{n}/{count}] {e.Id}", done, total),
+                    rewrite: over is null ? null : over.Apply, overrideDescription: over?.Describe(e));
+                progress.Done();
+                allReproduced &= r.Reproduced;
+                o.WriteLine(p.GetValue(json) ? LadderReport.Json(r) : LadderReport.Table(r));
+                o.Flush();
+            }
+
             if (!p.GetValue(json))
             {
-                o.WriteLine($"{chosen.Count} experiment(s); all reproduced: {(allReproduced ? "yes" : "no")}");
+                o.WriteLine($"{count} experiment(s); all reproduced: {(allReproduced ? "yes" : "no")}");
             }
 
             return p.GetValue(strict) && !allReproduced ? ExitCodes.Failure : ExitCodes.Ok;

@@ -22,4 +22,15 @@ public static class ExperimentCatalog
     /// <summary>The experiment with this id and its parts ("avic-multicast" also names "avic-multicast.hackbench").</summary>
     public static IReadOnlyList<Experiment> Matching(string id) =>
         [.. All.Where(e => e.Id == id || e.Id.StartsWith(id + ".", StringComparison.Ordinal))];
+
+    /// <summary>Experiments with many configurations (a published ladder of bars), in TARGETS.md order.</summary>
+    public static IReadOnlyList<LadderExperiment> Ladders { get; } =
+    [
+        NvmeQd1Ladder.Create(),
+    ];
+
+    public static LadderExperiment? FindLadder(string id) => Ladders.FirstOrDefault(e => e.Id == id);
+
+    /// <summary>Every experiment id, pairs and ladders.</summary>
+    public static IReadOnlyList<string> AllIds => [.. All.Select(e => e.Id), .. Ladders.Select(l => l.Id)];
 }

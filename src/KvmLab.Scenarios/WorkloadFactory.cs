@@ -7,7 +7,7 @@ namespace KvmLab.Scenarios;
 /// <summary>Turns a workload spec into a workload, checking each parameter with its line.</summary>
 public static class WorkloadFactory
 {
-    public static IReadOnlyList<string> Types { get; } = ["kut-ipi", "ipi-bench", "cyclictest", "hackbench", "memcached", "ipi-send"];
+    public static IReadOnlyList<string> Types { get; } = ["kut-ipi", "ipi-bench", "cyclictest", "hackbench", "memcached", "ipi-send", "fio"];
 
     public static IReadOnlyList<string> ParametersOf(string type) => type switch
     {
@@ -17,6 +17,7 @@ public static class WorkloadFactory
         "hackbench" => ["groups", "fds", "loops", "datasize"],
         "memcached" => ["threads", "connections", "set_ratio", "network_us"],
         "ipi-send" => ["sender", "target", "period_us", "iterations"],
+        "fio" => FioParameters.Names,
         _ => [],
     };
 
@@ -28,6 +29,7 @@ public static class WorkloadFactory
         "hackbench" => "rt-tests hackbench: groups of senders and receivers on socketpairs (time, messages/s)",
         "memcached" => "memcached with a memtier_benchmark-like closed-loop client (ops/s, latency percentiles)",
         "ipi-send" => "the sender's cost of one IPI (rdtsc around apic->send_IPI) to a mostly idle target (cycles)",
+        "fio" => FioParameters.Description,
         _ => "",
     };
 
@@ -134,6 +136,8 @@ public static class WorkloadFactory
                     Period = SimSpan.FromMicroseconds(Long("period_us", 50, 1)),
                     Iterations = Long("iterations", 0, 0),
                 };
+            case "fio":
+                return FioParameters.Create(p, file);
             default:
                 throw new ScenarioException($"{file}: unknown workload '{spec.Type}'");
         }

@@ -1,0 +1,62 @@
+using KvmLab.Engine.Random;
+using KvmLab.Engine.Time;
+
+namespace KvmLab.Model.Storage;
+
+/// <summary>
+/// The drive: submission/completion queue pairs in front of a pool of identical internal channels.
+/// A command whose doorbell rings at t starts on the earliest free channel (FIFO across queues),
+/// takes its service time plus the transfer beyond 4 KiB, and posts its CQE on its queue pair;
+/// the pair either raises its MSI-X vector (to the CPU in its affinity) or is polled.
+/// </summary>
+public sealed class NvmeDevice
+{
+    private readonly SimTime[] _channelFree;
+    private readonly RngStream _rng;
+
+    public NvmeDevice(NvmeDeviceSpec spec, RngStream rng)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.ServiceMean.Ns <= 0)
+        {
+            throw new ArgumentException($"Drive '{spec.Id}' has a non-positive service time ({spec.ServiceMean}).", nameof(spec));
+        }
+
+        Spec = spec;
+        _rng = rng;
+        _channelFree = new SimTime[Math.Max(1, spec.Channels)];
+    }
+
+    public NvmeDeviceSpec Spec { get; }
+
+    public long Commands { get; private set; }
+
+    /// <summary>One service time: fixed part plus an exponential tail (see <see cref="NvmeDeviceSpec"/>).</summary>
+    public SimSpan SampleService(int bytes)
+    {
+        double mean = Spec.ServiceMean.Ns;
+        double fixedPart = (1 - Spec.TailShare) * mean;
+        double tail = Spec.TailShare > 0 ? _rng.NextExponential(Spec.TailShare * mean) : 0;
+        double transfer = Math.Max(0, bytes - 4096) / Spec.BytesPerSecond * 1e9;
+        return SimSpan.FromNanoseconds(fixedPart + tail + transfer);
+    }
+
+    /// <summary>The doorbell for one command rings at <paramref name="doorbell"/>; returns when its CQE is posted.</summary>
+    public SimTime Submit(SimTime doorbell, int bytes)
+    {
+        int best = 0;
+        for (int i = 1; i < _channelFree.Length; i++)
+        {
+            if (_channelFree[i] < _channelFree[best])
+            {
+                best = i;
+            }
+        }
+
+        SimTime start = SimTime.Max(doorbell, _channelFree[best]);
+        SimTime done = start + SampleService(bytes);
+        _channelFree[best] = done;
+        Commands++;
+        return done;
+    }
+}

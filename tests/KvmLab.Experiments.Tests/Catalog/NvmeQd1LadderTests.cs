@@ -1,0 +1,49 @@
+using KvmLab.Experiments.Catalog;
+
+namespace KvmLab.Experiments.Tests.Catalog;
+
+public class NvmeQd1LadderTests
+{
+    [Fact]
+    public void EightRungs_InPublishedOrder_WithTargetsValues()
+    {
+        LadderExperiment e = NvmeQd1Ladder.Create();
+        Assert.Equal(
+            ["bare-metal", "bare-metal-iopoll", "aio-native", "iothread", "userspace-nvme", "guest-iopoll", "polled-queues", "aio-fastpath"],
+            e.Rungs.Select(r => r.Name));
+        Assert.Equal([78_000.0, 120_000, 21_000, 46_000, 55_000, 80_000, 94_000, 104_000], e.Rungs.Select(r => r.Published));
+        Assert.Equal(15, e.TolerancePercent);
+        Assert.False(e.Calibration);
+        Assert.Equal(e.Id, ExperimentCatalog.FindLadder(NvmeQd1Ladder.Id)!.Id);
+        Assert.Contains(NvmeQd1Ladder.Id, ExperimentCatalog.AllIds);
+    }
+
+    [Fact]
+    public void Run_IsFast_Deterministic_AndBreakdownsSumToLatency()
+    {
+        LadderExperiment e = NvmeQd1Ladder.Create() with { Replications = 2 };
+        LadderResult a = LadderRunner.Run(e, 42);
+        LadderResult b = LadderRunner.Run(e, 42);
+        Assert.Equal(a.Rungs.Select(r => r.Mean), b.Rungs.Select(r => r.Mean));
+        foreach (LadderRungResult r in a.Rungs)
+        {
+            double sum = e.Breakdown.Sum(m => r.Metrics[m]);
+            Assert.Equal(r.Metrics["lat_mean"], sum, precision: 2);
+            Assert.True(r.Metrics["cpu_total"] > 0);
+            // At QD1, IOPS is one over the mean latency.
+            Assert.InRange(r.Mean * r.Metrics["lat_mean"] / 1e6, 0.97, 1.03);
+        }
+
+        Assert.True(a.Comparable);
+    }
+
+    [Fact]
+    public void Run_WithOverride_IsNotJudged()
+    {
+        LadderExperiment e = NvmeQd1Ladder.Create() with { Replications = 1 };
+        LadderResult r = LadderRunner.Run(e, 1, rewrite: s => s, overrideDescription: "iodepth=8");
+        Assert.False(r.Comparable);
+        Assert.False(r.Reproduced);
+        Assert.Equal("iodepth=8", r.Override);
+    }
+}
