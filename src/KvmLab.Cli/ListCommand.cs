@@ -29,7 +29,7 @@ internal static class ListCommand
 
             o.WriteLine();
             o.WriteLine("FEATURES (scenario 'features:'; * = on by default; ! = only for a trusted guest)");
-            foreach (FeatureInfo f in FeatureCatalog.All)
+            foreach (FeatureInfo f in FeatureCatalog.Every)
             {
                 string marks = (f.OnByDefault ? " *" : "") + (f.RequiresTrustedGuest ? " !" : "");
                 o.WriteLine($"  {f.Id + marks,-28} {f.Summary}");

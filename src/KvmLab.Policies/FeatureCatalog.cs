@@ -23,6 +23,13 @@ public static class FeatureCatalog
     public const string PvSendIpi = "pv-send-ipi";
     public const string PassthroughTimer = "passthrough-timer";
     public const string ExitlessPvIpi = "exitless-pv-ipi";
+    public const string PauseLoopExiting = "ple";
+    public const string BoostReadyOnWakeup = "boost-ready-on-wakeup";
+    public const string BoostQueueHead = "boost-queue-head";
+    public const string PvSchedYield = "pv-sched-yield";
+    public const string BoostUserPendingIrq = "boost-user-pending-irq";
+    public const string DeboostYielder = "deboost-yielder";
+    public const string IpiSenderBoost = "ipi-sender-boost";
 
     public static IReadOnlyList<FeatureInfo> All { get; } =
     [
@@ -52,6 +59,25 @@ public static class FeatureCatalog
             "Huaqiao/ByteDance KVM Forum 2020; RFC <0C23CC2D-B770-43D0-8215-20CE591F2E8F@bytedance.com> (not merged)", false, RequiresTrustedGuest: true),
     ];
 
+    /// <summary>Pause-loop exiting and the boosting rules of MECHANISMS.md section 5, each from its source.</summary>
+    public static IReadOnlyList<FeatureInfo> Overcommit { get; } =
+    [
+        new(PauseLoopExiting, "Pause-loop exiting: a CPL0 PAUSE loop longer than ple_window exits and kvm_vcpu_on_spin yields to a candidate",
+            "arch/x86/kvm/vmx/vmx.c handle_pause, grow/shrink_ple_window; virt/kvm/kvm_main.c kvm_vcpu_on_spin (v5.6)", true),
+        new(BoostReadyOnWakeup, "Li: a vCPU woken to receive an interrupt is 'ready', a directed-yield candidate",
+            "commit d73eb57b80b9 (Message-Id <1563457031-21189-1-git-send-email-pbonzini@redhat.com>)", false),
+        new(BoostQueueHead, "Li: KVM_HC_KICK_CPU yields to the kicked pv-qspinlock queue head",
+            "commit 266e85a5ec91", false),
+        new(PvSchedYield, "Li: the guest yields to a preempted call-function IPI target with KVM_HC_SCHED_YIELD",
+            "commit 715062970f37 (host); Message-Id <1558953255-9432-2-git-send-email-wanpengli@tencent.com> (guest)", false),
+        new(BoostUserPendingIrq, "Li (5.13): a candidate preempted in user mode stays eligible if it has an interrupt pending",
+            "commit 52acd22faa1a", false),
+        new(DeboostYielder, "Ishiguro: raise the yielder's vruntime so CFS honours the next buddy on a shared run queue",
+            "RFC patch 1, Message-Id <20210421150831.60133-2-kentaishiguro@sslab.ics.keio.ac.jp>", false),
+        new(IpiSenderBoost, "Ishiguro: boost halted or user-mode candidates only for spinners that sent them an IPI (strict boost)",
+            "RFC patch 2, Message-Id <20210421150831.60133-3-kentaishiguro@sslab.ics.keio.ac.jp>", false),
+    ];
+
     public static IReadOnlyList<IPolicyInfo> Policies { get; } =
     [
         new NoIcrFastpath(),
@@ -61,9 +87,12 @@ public static class FeatureCatalog
         new AdaptiveHaltPoll(SimSpan.FromMicroseconds(200)),
     ];
 
-    public static IReadOnlySet<string> Defaults { get; } = All.Where(f => f.OnByDefault).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+    /// <summary>Every feature: interrupt and timer delivery, then overcommit handling.</summary>
+    public static IReadOnlyList<FeatureInfo> Every { get; } = [.. All, .. Overcommit];
 
-    public static FeatureInfo? Find(string id) => All.FirstOrDefault(f => f.Id == id);
+    public static IReadOnlySet<string> Defaults { get; } = Every.Where(f => f.OnByDefault).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+
+    public static FeatureInfo? Find(string id) => Every.FirstOrDefault(f => f.Id == id);
 
     public static KvmConfig ConfigFor(IReadOnlySet<string> enabled) => new()
     {
@@ -76,6 +105,16 @@ public static class FeatureCatalog
         PvSendIpi = enabled.Contains(PvSendIpi),
         PassthroughTimer = enabled.Contains(PassthroughTimer),
         ExitlessPvIpi = enabled.Contains(ExitlessPvIpi),
+        PauseLoopExiting = enabled.Contains(PauseLoopExiting),
+        DirectedYield = new DirectedYieldOptions
+        {
+            ReadyOnWakeup = enabled.Contains(BoostReadyOnWakeup),
+            QueueHeadBoost = enabled.Contains(BoostQueueHead),
+            PvSchedYield = enabled.Contains(PvSchedYield),
+            UserModePendingInterrupt = enabled.Contains(BoostUserPendingIrq),
+            DeboostYielder = enabled.Contains(DeboostYielder),
+            IpiSenderAware = enabled.Contains(IpiSenderBoost),
+        },
     };
 
     /// <param name="haltPollMax">The module's halt_poll_ns (the VM's max_halt_poll_ns).</param>

@@ -87,7 +87,7 @@ public static class ScenarioLoader
                 string id = r.Scalar(item, "features");
                 if (FeatureCatalog.Find(id) is null)
                 {
-                    throw r.Error(item, "features", $"unknown feature '{id}' (known: {string.Join(", ", FeatureCatalog.All.Select(x => x.Id))})");
+                    throw r.Error(item, "features", $"unknown feature '{id}' (known: {string.Join(", ", FeatureCatalog.Every.Select(x => x.Id))})");
                 }
 
                 if (!list.Contains(id))

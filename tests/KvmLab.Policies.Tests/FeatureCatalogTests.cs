@@ -11,7 +11,7 @@ public class FeatureCatalogTests
     [Fact]
     public void FeatureIds_AreUnique()
     {
-        var ids = FeatureCatalog.All.Select(f => f.Id).ToList();
+        var ids = FeatureCatalog.Every.Select(f => f.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
         var policyIds = FeatureCatalog.Policies.Select(p => p.Id).ToList();
         Assert.Equal(policyIds.Count, policyIds.Distinct(StringComparer.Ordinal).Count());
@@ -20,7 +20,7 @@ public class FeatureCatalogTests
     [Fact]
     public void EveryFeature_HasSummaryAndCitation()
     {
-        Assert.All(FeatureCatalog.All, f =>
+        Assert.All(FeatureCatalog.Every, f =>
         {
             Assert.False(string.IsNullOrWhiteSpace(f.Summary));
             Assert.False(string.IsNullOrWhiteSpace(f.Citation));

@@ -172,7 +172,7 @@ public sealed class GuestApic
         }
 
         IcrWrite icr = IcrWrite.FixedPhysical(vector, 0);
-        Sequence(windows.Count, (i, next) => cpu.ExitingInstruction(ExitReason.Hypercall, 0, icr, next, 0, windows[i]), then);
+        Sequence(windows.Count, (i, next) => cpu.ExitingInstruction(ExitReason.Hypercall, 0, icr, next, Hypercall.SendIpi, windows[i]), then);
     }
 
     /// <summary>

@@ -29,4 +29,10 @@ public sealed record GuestConfig
 
     /// <summary>idle=poll: the idle loop spins in the guest (cpu_idle_poll) and never executes HLT.</summary>
     public bool IdlePoll { get; init; }
+
+    /// <summary>The kernel's spinlock: pv qspinlock is what a KVM guest with KVM_FEATURE_PV_UNHALT uses (kvm_spinlock_init).</summary>
+    public SpinlockKind Spinlock { get; init; } = SpinlockKind.PvQspinlock;
+
+    /// <summary>What runs on every vCPU besides the scenario's workload: nothing, or a `stress --cpu` hog per vCPU.</summary>
+    public bool StressCpu { get; init; }
 }

@@ -15,6 +15,8 @@ public sealed class GuestCpu : IEventHandler
 {
     private const int KindComputeDone = 1;
     private const int KindSpinDone = 2;
+    private const int KindSpinBudget = 3;
+    private const int KindPauseLoopExit = 4;
 
     private readonly HostContext _host;
     private readonly Stack<Saved> _saved = new();
@@ -23,6 +25,8 @@ public sealed class GuestCpu : IEventHandler
     private SimTime _segmentStart;
     private Action? _then;
     private GuestFlag? _spinFlag;
+    private long _spinBudgetNs = long.MaxValue;
+    private Action? _onSpinBudget;
     private long _gen;
 
     internal GuestCpu(HostContext host, GuestKernel kernel, Vcpu vcpu)
@@ -51,6 +55,9 @@ public sealed class GuestCpu : IEventHandler
     /// <summary>True while an interrupt handler runs (IF=0: no nesting in this model).</summary>
     public bool InInterrupt { get; private set; }
 
+    /// <summary>The guest runs at CPL3 now (user-mode compute); everything else is CPL0.</summary>
+    public bool UserMode { get; private set; }
+
     /// <summary>This CPU's hrtimers and LAPIC timer.</summary>
     public GuestTimers Timers { get; }
 
@@ -71,8 +78,12 @@ public sealed class GuestCpu : IEventHandler
     private bool InGuestMode => Vcpu.Mode == VcpuMode.InGuest;
 
     /// <summary>Runs guest instructions for <paramref name="d"/> of guest time, then <paramref name="then"/>.</summary>
-    public void Compute(SimSpan d, Action then)
+    public void Compute(SimSpan d, Action then) => Compute(d, then, user: false);
+
+    /// <summary>Runs instructions at CPL3 (<paramref name="user"/>) or CPL0 for <paramref name="d"/> of guest time.</summary>
+    public void Compute(SimSpan d, Action then, bool user)
     {
+        UserMode = user;
         _act = Activity.Compute;
         _remainingNs = d.Ns;
         _then = then;
@@ -82,12 +93,23 @@ public sealed class GuestCpu : IEventHandler
         }
     }
 
-    /// <summary>Spins (a PAUSE loop) until <paramref name="flag"/> is set, then <paramref name="then"/>.</summary>
-    public void SpinUntil(GuestFlag flag, Action then)
+    /// <summary>Spins (a PAUSE loop at CPL0) until <paramref name="flag"/> is set, then <paramref name="then"/>.</summary>
+    public void SpinUntil(GuestFlag flag, Action then) => SpinUntil(flag, then, null, null);
+
+    /// <summary>
+    /// Spins until <paramref name="flag"/> is set; if <paramref name="budget"/> of guest time
+    /// passes first (the loop only advances in guest mode), runs <paramref name="onBudget"/>
+    /// instead (pv qspinlock: spin SPIN_THRESHOLD times, then halt). With pause-loop exiting on,
+    /// a spin that lasts the vCPU's ple_window exits (CPL0 only: PLE is ignored at CPL > 0).
+    /// </summary>
+    public void SpinUntil(GuestFlag flag, Action then, SimSpan? budget, Action? onBudget)
     {
+        UserMode = false;
         _act = Activity.Spin;
         _spinFlag = flag;
         _then = then;
+        _spinBudgetNs = budget?.Ns ?? long.MaxValue;
+        _onSpinBudget = onBudget;
         if (flag.IsSet)
         {
             // Already set: the spinner reads the line once more and leaves.
@@ -96,12 +118,33 @@ public sealed class GuestCpu : IEventHandler
         else
         {
             flag.SetWaiter(this);
+            if (InGuestMode)
+            {
+                StartSpinSegment();
+            }
+        }
+    }
+
+    /// <summary>A spin runs in guest mode from now: arm its budget and the pause-loop exit.</summary>
+    private void StartSpinSegment()
+    {
+        _segmentStart = _host.Sim.Now;
+        _gen++;
+        if (_spinBudgetNs != long.MaxValue)
+        {
+            _host.Sim.ScheduleAfter(new SimSpan(Math.Max(0, _spinBudgetNs)), this, KindSpinBudget, _gen);
+        }
+
+        if (Vcpu.Vm.Config.PauseLoopExiting)
+        {
+            _host.Sim.ScheduleAfter(Vcpu.PleWindow, this, KindPauseLoopExit, _gen);
         }
     }
 
     /// <summary>An instruction that exits (WRMSR, APIC-page write, VMCALL); <paramref name="then"/> runs after it retires.</summary>
     public void ExitingInstruction(ExitReason reason, uint msr, IcrWrite icr, Action then, long data = 0, int[]? targets = null)
     {
+        UserMode = false;
         _act = Activity.Exiting;
         _then = then;
         Vcpu.Exit(reason, msr, icr, data, targets);
@@ -110,6 +153,7 @@ public sealed class GuestCpu : IEventHandler
     /// <summary>STI; HLT: sleep until an interrupt; <paramref name="then"/> runs after the handler returns.</summary>
     public void Halt(Action then)
     {
+        UserMode = false;
         _then = then;
         if (!Vcpu.Vm.Config.HltExits)
         {
@@ -139,7 +183,7 @@ public sealed class GuestCpu : IEventHandler
                 Action next = TakeThen();
                 if (CanTakeInterrupt())
                 {
-                    _saved.Push(new Saved(Activity.None, 0, next, null));
+                    _saved.Push(new Saved(Activity.None, 0, next, null, false, null));
                     BeginInterrupt();
                 }
                 else
@@ -162,6 +206,10 @@ public sealed class GuestCpu : IEventHandler
                 {
                     ScheduleSpinDone(_host.Costs.CacheLineTransfer);
                 }
+                else
+                {
+                    StartSpinSegment();
+                }
 
                 break;
             case Activity.None:
@@ -180,6 +228,7 @@ public sealed class GuestCpu : IEventHandler
         }
         else if (_act == Activity.Spin)
         {
+            SpendSpinBudget();
             _gen++; // a pending "saw the flag" completes on re-entry instead
         }
     }
@@ -196,7 +245,7 @@ public sealed class GuestCpu : IEventHandler
         {
             // HLT without exiting woke up: resume after the handler.
             _act = Activity.None;
-            _saved.Push(new Saved(Activity.None, 0, TakeThen(), null));
+            _saved.Push(new Saved(Activity.None, 0, TakeThen(), null, false, null));
             BeginInterrupt();
             return;
         }
@@ -227,6 +276,21 @@ public sealed class GuestCpu : IEventHandler
                 _spinFlag = null;
                 TakeThen()();
                 break;
+            case KindSpinBudget:
+                _act = Activity.None;
+                _spinFlag = null;
+                _then = null;
+                Action onBudget = _onSpinBudget!;
+                _onSpinBudget = null;
+                onBudget();
+                break;
+            case KindPauseLoopExit:
+                if (_act == Activity.Spin && InGuestMode)
+                {
+                    Vcpu.Exit(ExitReason.PauseLoop);
+                }
+
+                break;
             default:
                 throw new InvalidOperationException($"Unknown guest event {kind}.");
         }
@@ -246,10 +310,10 @@ public sealed class GuestCpu : IEventHandler
         switch (s.Act)
         {
             case Activity.Compute:
-                Compute(new SimSpan(s.RemainingNs), s.Then);
+                Compute(new SimSpan(s.RemainingNs), s.Then, s.User);
                 break;
             case Activity.Spin:
-                SpinUntil(s.Flag!, s.Then);
+                SpinUntil(s.Flag!, s.Then, s.RemainingNs == long.MaxValue ? null : new SimSpan(s.RemainingNs), s.OnBudget);
                 break;
             default:
                 s.Then();
@@ -266,15 +330,36 @@ public sealed class GuestCpu : IEventHandler
             _remainingNs -= (_host.Sim.Now - _segmentStart).Ns;
         }
 
+        long remaining = Math.Max(0, _remainingNs);
+        if (_act == Activity.Spin)
+        {
+            if (InGuestMode)
+            {
+                SpendSpinBudget();
+            }
+
+            remaining = _spinBudgetNs == long.MaxValue ? long.MaxValue : Math.Max(0, _spinBudgetNs);
+        }
+
         _gen++;
-        _saved.Push(new Saved(_act, Math.Max(0, _remainingNs), TakeThen(), _spinFlag));
+        _saved.Push(new Saved(_act, remaining, TakeThen(), _spinFlag, UserMode, _onSpinBudget));
         _act = Activity.None;
         _spinFlag = null;
+        _onSpinBudget = null;
         BeginInterrupt();
+    }
+
+    private void SpendSpinBudget()
+    {
+        if (_spinBudgetNs != long.MaxValue)
+        {
+            _spinBudgetNs -= (_host.Sim.Now - _segmentStart).Ns;
+        }
     }
 
     private void BeginInterrupt()
     {
+        UserMode = false;
         InInterrupt = true;
         int vector = Vcpu.TakeHighestPendingVector();
         Kernel.HandleInterrupt(this, vector);
@@ -300,5 +385,5 @@ public sealed class GuestCpu : IEventHandler
         return t;
     }
 
-    private readonly record struct Saved(Activity Act, long RemainingNs, Action Then, GuestFlag? Flag);
+    private readonly record struct Saved(Activity Act, long RemainingNs, Action Then, GuestFlag? Flag, bool User, Action? OnBudget);
 }

@@ -43,6 +43,9 @@ public sealed class GuestKernel
 
     public Vm Vm { get; }
 
+    /// <summary>The host this guest runs on (its clock, costs and RNG).</summary>
+    public HostContext Host => _host;
+
     public GuestConfig Config { get; }
 
     public bool X2Apic => Config.X2Apic;
@@ -407,7 +410,7 @@ public sealed class GuestKernel
                 }
                 else
                 {
-                    Apic.SendIpiMany(cpu, Vectors.CallFunction, [.. toIpi], after);
+                    Apic.SendIpiMany(cpu, Vectors.CallFunction, [.. toIpi], () => PvSchedYield(cpu, targets, after));
                 }
 
                 return;
@@ -427,6 +430,28 @@ public sealed class GuestKernel
         }
 
         QueueAt(0);
+    }
+
+    /// <summary>
+    /// kvm_smp_send_call_func_ipi (arch/x86/kernel/kvm.c, with KVM_FEATURE_PV_SCHED_YIELD): after
+    /// the IPIs, yield by KVM_HC_SCHED_YIELD to the first target whose steal-time preempted flag
+    /// is set (vcpu_is_preempted).
+    /// </summary>
+    private void PvSchedYield(GuestCpu cpu, int[] targets, Action then)
+    {
+        if (Vm.Config.DirectedYield.PvSchedYield)
+        {
+            foreach (int t in targets)
+            {
+                if (Vm.Vcpus[t].Preempted)
+                {
+                    cpu.ExitingInstruction(ExitReason.Hypercall, 0, default, then, Hypercall.SchedYield, [t]);
+                    return;
+                }
+            }
+        }
+
+        then();
     }
 
     /// <summary>kvm-unit-tests on_cpu(target, nop, 0): one fixed physical IPI, spin on ipi_done.</summary>

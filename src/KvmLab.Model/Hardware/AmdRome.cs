@@ -42,6 +42,10 @@ public static class AmdRome
             XapicMmioEmulation = Same(skx.XapicMmioEmulation),
             HltHandler = Same(skx.HltHandler),
             HypercallHandler = Same(skx.HypercallHandler),
+            PauseInstruction = Same(skx.PauseInstruction), // ESTIMATE: Zen 2's PAUSE latency not found; SKX's carried over
+            PauseExitHandler = Same(skx.PauseExitHandler),
+            SpinCandidateCheck = Same(skx.SpinCandidateCheck),
+            YieldTo = Same(skx.YieldTo),
             TimerFastpathHandler = Same(skx.TimerFastpathHandler),
             HvTimerProgram = Same(skx.HvTimerProgram),
             HostHrtimerStart = Same(skx.HostHrtimerStart),

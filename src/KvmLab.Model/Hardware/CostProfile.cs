@@ -60,6 +60,20 @@ public sealed record CostProfile
     /// <summary>kvm_emulate_hypercall: register reads, the dispatch on the hypercall number, the return value (KVM_HC_SEND_IPI adds per-target delivery).</summary>
     public required SimSpan HypercallHandler { get; init; }
 
+    // --- Pause-loop exiting and directed yield (MECHANISMS.md section 5) ---
+
+    /// <summary>handle_pause's own work: grow_ple_window, skipping the instruction, entering kvm_vcpu_on_spin.</summary>
+    public required SimSpan PauseExitHandler { get; init; }
+
+    /// <summary>One PAUSE instruction (cpu_relax) as a spin loop executes it.</summary>
+    public required SimSpan PauseInstruction { get; init; }
+
+    /// <summary>One candidate of kvm_vcpu_on_spin's loop: the ready/preempted/in-kernel/eligibility reads.</summary>
+    public required SimSpan SpinCandidateCheck { get; init; }
+
+    /// <summary>One yield_to: get_pid_task, double_rq_lock, the buddies, resched_curr (the IPI to the target's CPU is PhysicalIpiLatency).</summary>
+    public required SimSpan YieldTo { get; init; }
+
     // --- LAPIC timer emulation (MECHANISMS.md section 3) ---
 
     /// <summary>A fastpath handler for TSC_DEADLINE writes or preemption-timer exits: MSR switch, kvm_can_use_hv_timer, skipping the instruction.</summary>

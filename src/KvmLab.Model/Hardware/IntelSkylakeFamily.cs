@@ -84,6 +84,10 @@ public static class IntelSkylakeFamily
             XapicMmioEmulation = C(100),     // ESTIMATE: APIC-write trap (APICv), kvm_apic_write_nodecode, no decode
             HltHandler = C(100),             // ESTIMATE: kvm_emulate_halt, kvm_vcpu_halt, vcpu_block checks
             HypercallHandler = hypercall,
+            PauseInstruction = C(140),       // Intel Optimization Reference Manual 2.5.4: PAUSE latency "as many as 140 cycles" on Skylake
+            PauseExitHandler = C(100),       // ESTIMATE: handle_pause: grow_ple_window (a VMCS write), skip, call
+            SpinCandidateCheck = C(30),      // ESTIMATE: kvm_for_each_vcpu step + four READ_ONCE checks
+            YieldTo = C(1500),               // ESTIMATE: yield_to: pid lookup, double_rq_lock on two CPUs' locks, buddies, resched_curr
             TimerFastpathHandler = fastHandler, // same work as the ICR fastpath's: MSR switch, checks, skip
             HvTimerProgram = C(100),         // ESTIMATE: vmx_set_hv_timer: rdtsc, cycle scaling, one VMCS write
             HostHrtimerStart = C(250),       // ESTIMATE: hrtimer_start: base lock, rbtree insert, maybe a clockevent write

@@ -21,6 +21,18 @@ public sealed class CfsRunQueue(Pcpu cpu)
 
     public long QueuedWeight { get; private set; }
 
+    /// <summary>cfs_rq->next: "someone really wants this to run" (set_next_buddy, by yield_to).</summary>
+    public HostThread? Next { get; internal set; }
+
+    /// <summary>cfs_rq->last: the task a wakeup preempted, to return the CPU to (LAST_BUDDY).</summary>
+    public HostThread? Last { get; internal set; }
+
+    /// <summary>cfs_rq->skip: the task that yielded (set_skip_buddy).</summary>
+    public HostThread? Skip { get; internal set; }
+
+    /// <summary>rq->nr_running: queued threads plus the one on the CPU.</summary>
+    public int NrRunning => _queued.Count + (Cpu.Current is null ? 0 : 1);
+
     internal void Enqueue(HostThread t)
     {
         if (!_queued.Add(t))
@@ -37,6 +49,86 @@ public sealed class CfsRunQueue(Pcpu cpu)
         {
             QueuedWeight -= t.Weight;
         }
+    }
+
+    /// <summary>clear_buddies: forget <paramref name="t"/> as next, last or skip buddy.</summary>
+    internal void ClearBuddies(HostThread t)
+    {
+        if (Next == t)
+        {
+            Next = null;
+        }
+
+        if (Last == t)
+        {
+            Last = null;
+        }
+
+        if (Skip == t)
+        {
+            Skip = null;
+        }
+    }
+
+    /// <summary>
+    /// pick_next_entity (kernel/sched/fair.c, v5.6) with curr already put back in the tree:
+    /// the leftmost, unless it is the skip buddy and the second is not too unfair; then the last
+    /// buddy, then the next buddy, each only if wakeup_preempt_entity(buddy, left) &lt; 1 (its
+    /// vruntime within the wakeup granularity of the leftmost's). The chosen one's buddy marks
+    /// are cleared.
+    /// </summary>
+    internal HostThread? PickNextEntity(long wakeupGranularityNs)
+    {
+        HostThread? left = Leftmost;
+        if (left is null)
+        {
+            return null;
+        }
+
+        HostThread se = left;
+        if (Skip == se)
+        {
+            HostThread? second = Second();
+            if (second is not null && WakeupPreemptEntity(second, left, wakeupGranularityNs) < 1)
+            {
+                se = second;
+            }
+        }
+
+        if (Last is { } last && _queued.Contains(last) && WakeupPreemptEntity(last, left, wakeupGranularityNs) < 1)
+        {
+            se = last;
+        }
+
+        if (Next is { } next && _queued.Contains(next) && WakeupPreemptEntity(next, left, wakeupGranularityNs) < 1)
+        {
+            se = next;
+        }
+
+        ClearBuddies(se);
+        return se;
+    }
+
+    /// <summary>
+    /// wakeup_preempt_entity(curr, se): -1 if curr's vruntime is not above se's, 1 if it is
+    /// more than se's weighted wakeup granularity above, else 0.
+    /// </summary>
+    public static int WakeupPreemptEntity(HostThread curr, HostThread se, long wakeupGranularityNs)
+    {
+        long vdiff = curr.VruntimeNs - se.VruntimeNs;
+        if (vdiff <= 0)
+        {
+            return -1;
+        }
+
+        long gran = wakeupGranularityNs * 1024 / se.Weight;
+        return vdiff > gran ? 1 : 0;
+    }
+
+    private HostThread? Second()
+    {
+        using SortedSet<HostThread>.Enumerator e = _queued.GetEnumerator();
+        return e.MoveNext() && e.MoveNext() ? e.Current : null;
     }
 
     /// <summary>update_min_vruntime: the floor follows the smallest of current and leftmost, never back.</summary>

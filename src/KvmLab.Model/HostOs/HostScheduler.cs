@@ -104,7 +104,9 @@ public sealed class HostScheduler : IEventHandler
     {
         Pcpu cpu = RequireRunning(t);
         Deschedule(t, cpu);
+        cpu.RunQueue.ClearBuddies(t); // dequeue_entity -> clear_buddies
         t.State = ThreadState.Sleeping;
+        t.OnDescheduled(stillRunnable: false);
         PickNext(cpu);
     }
 
@@ -115,7 +117,104 @@ public sealed class HostScheduler : IEventHandler
         Deschedule(t, cpu);
         t.State = ThreadState.Runnable;
         cpu.RunQueue.Enqueue(t);
+        t.OnDescheduled(stillRunnable: true);
         PickNext(cpu);
+    }
+
+    public long YieldAttempts { get; private set; }
+
+    public long YieldSuccesses { get; private set; }
+
+    /// <summary>
+    /// yield_to(p, preempt=true) (kernel/sched/core.c, v5.6) called by the running
+    /// <paramref name="yielder"/>: -ESRCH (-1) if both run queues hold one task; 0 if the target
+    /// runs or sleeps; otherwise yield_to_task_fair — the target becomes its run queue's next
+    /// buddy, the yielder (yield_task_fair) its own run queue's skip buddy — the target's CPU is
+    /// asked to reschedule, and 1 is returned; the caller then calls schedule().
+    /// <paramref name="deboostYielder"/> is Ishiguro 2021 patch 1: when yielder and target share a
+    /// run queue, raise the yielder's vruntime to target - wakeup granularity so pick_next_entity
+    /// honours the next buddy.
+    /// </summary>
+    public int YieldTo(HostThread yielder, HostThread target, bool deboostYielder = false)
+    {
+        YieldAttempts++;
+        Pcpu rq = RequireRunning(yielder);
+        Pcpu? prq = target.Cpu;
+        if (prq is null)
+        {
+            return 0;
+        }
+
+        if (rq.RunQueue.NrRunning == 1 && prq.RunQueue.NrRunning == 1)
+        {
+            return -1;
+        }
+
+        if (target.State != ThreadState.Runnable || prq.Current == target)
+        {
+            return 0;
+        }
+
+        prq.RunQueue.Next = target; // set_next_buddy
+        if (rq.RunQueue.NrRunning > 1)
+        {
+            // yield_task_fair: clear_buddies, update_curr, set_skip_buddy.
+            rq.RunQueue.ClearBuddies(yielder);
+            UpdateCurr(yielder);
+            rq.RunQueue.Skip = yielder;
+            if (deboostYielder && rq == prq)
+            {
+                long gran = Tunables.WakeupGranularity.Ns * 1024 / target.Weight;
+                yielder.VruntimeNs = Math.Max(yielder.VruntimeNs, target.VruntimeNs - gran);
+            }
+        }
+
+        if (rq != prq && prq.Current is { } other)
+        {
+            RequestResched(other); // resched_curr(p_rq)
+        }
+
+        YieldSuccesses++;
+        return 1;
+    }
+
+    /// <summary>
+    /// schedule() after a successful yield_to: the yielder goes back into its run queue and
+    /// pick_next_entity chooses; returns false (and changes nothing) if the yielder is chosen again.
+    /// </summary>
+    public bool ScheduleAfterYield(HostThread yielder)
+    {
+        Pcpu cpu = RequireRunning(yielder);
+        if (cpu.RunQueue.QueuedCount == 0)
+        {
+            cpu.RunQueue.ClearBuddies(yielder);
+            return false;
+        }
+
+        UpdateCurr(yielder);
+        Deschedule(yielder, cpu);
+        yielder.State = ThreadState.Runnable;
+        cpu.RunQueue.Enqueue(yielder);
+        HostThread? pick = cpu.RunQueue.PickNextEntity(Tunables.WakeupGranularity.Ns);
+        if (pick == yielder)
+        {
+            cpu.RunQueue.Remove(yielder);
+            yielder.State = ThreadState.Running;
+            yielder.RunningSince = _sim.Now;
+            _busySince[cpu.Id] = _sim.Now;
+            cpu.Current = yielder;
+            return false;
+        }
+
+        // The pick is made again (identically) when the switch completes.
+        if (pick is not null)
+        {
+            cpu.RunQueue.Next = pick;
+        }
+
+        yielder.OnDescheduled(stillRunnable: true);
+        BeginSwitch(cpu, _costs.ContextSwitch);
+        return true;
     }
 
     /// <summary>True when another thread waits for this thread's CPU (single_task_running() is false).</summary>
@@ -147,6 +246,8 @@ public sealed class HostScheduler : IEventHandler
         }
         else if (cpu.Current is { } curr && ShouldPreemptOnWakeup(curr, t))
         {
+            // check_preempt_wakeup: resched_curr and, with LAST_BUDDY, remember the preempted task.
+            cpu.RunQueue.Last = curr;
             RequestResched(curr);
         }
         else
@@ -203,7 +304,7 @@ public sealed class HostScheduler : IEventHandler
     private void FinishSwitch(Pcpu cpu)
     {
         cpu.Switching = false;
-        HostThread? next = cpu.RunQueue.Leftmost;
+        HostThread? next = cpu.RunQueue.PickNextEntity(Tunables.WakeupGranularity.Ns);
         if (next is null)
         {
             return;

@@ -45,4 +45,9 @@ public abstract class HostThread
 
     /// <summary>The scheduler asks the running thread to reach a preemption point soon.</summary>
     protected internal abstract void OnReschedRequested(SimTime now);
+
+    /// <summary>The thread left its CPU (kvm_sched_out): still runnable (preempted or yielded) or going to sleep.</summary>
+    protected internal virtual void OnDescheduled(bool stillRunnable)
+    {
+    }
 }

@@ -23,4 +23,7 @@ public enum ExitReason
 
     /// <summary>AMD AVIC: an ICR write whose targets include a vCPU that is not running (AVIC_INCOMPLETE_IPI).</summary>
     AvicIncompleteIpi,
+
+    /// <summary>Pause-loop exiting: a CPL0 PAUSE loop ran longer than ple_window (PAUSE_INSTRUCTION; SVM PAUSE with the pause filter).</summary>
+    PauseLoop,
 }

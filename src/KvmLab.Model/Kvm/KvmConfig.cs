@@ -35,6 +35,15 @@ public sealed record KvmConfig
     /// <summary>ByteDance's exit-less PV IPI: the guest posts into the target's PI descriptor and writes the ICR unintercepted. Requires a trusted guest.</summary>
     public bool ExitlessPvIpi { get; init; }
 
+    /// <summary>Pause-loop exiting (VMX PLE, SVM pause filter); off with KVM_X86_DISABLE_EXITS_PAUSE or ple_gap=0.</summary>
+    public bool PauseLoopExiting { get; init; } = true;
+
+    /// <summary>ple_window / pause_filter_count and its grow, shrink and maximum (see <see cref="PleSettings"/>).</summary>
+    public PleSettings Ple { get; init; } = PleSettings.Vmx;
+
+    /// <summary>The boosting rules kvm_vcpu_on_spin and the hypercalls apply.</summary>
+    public DirectedYieldOptions DirectedYield { get; init; } = new();
+
     /// <summary>Whether a scenario may combine these switches; returns the problem, or null.</summary>
     public string? Conflict(bool guestX2Apic)
     {

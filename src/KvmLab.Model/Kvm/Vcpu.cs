@@ -39,6 +39,8 @@ public sealed class Vcpu : HostThread, IEventHandler
     private ExternalCause _exitCause;
     private bool _exitFastpath;
     private bool _reenter;
+    private bool _yielded;
+    private uint _pleWindowCycles;
     private long _phaseGen;
     private SimTime _blockStart;
     private SimTime _pollStart;
@@ -56,6 +58,7 @@ public sealed class Vcpu : HostThread, IEventHandler
         _rng = host.Rng.Get($"vm{vm.Id}/vcpu{index}/kvm");
         _track = new TraceTrack(vm.Id + 1, index);
         Timer = new LapicTimer(host, this);
+        _pleWindowCycles = vm.Config.Ple.Window;
         if (host.Trace.Enabled)
         {
             host.Trace.DefineTrack(_track, $"VM {vm.Id}", $"vCPU {index}");
@@ -107,8 +110,34 @@ public sealed class Vcpu : HostThread, IEventHandler
     /// <summary>AVIC's IsRunning bit: set while loaded on a pCPU, cleared by svm_vcpu_blocking and vcpu_put.</summary>
     public bool AvicIsRunning => Mode is VcpuMode.InGuest or VcpuMode.InHost;
 
-    /// <summary>kvm_arch_vcpu_runnable for a halted vCPU: an interrupt or a timer expiry is pending.</summary>
-    private bool HasWork => HasPendingInterrupt || Timer.Pending;
+    /// <summary>kvm_arch_vcpu_runnable for a halted vCPU: an interrupt, a timer expiry or a PV unhalt is pending.</summary>
+    private bool HasWork => HasPendingInterrupt || Timer.Pending || PvUnhalted;
+
+    /// <summary>vcpu->ready: a candidate for directed yield (set when preempted, and on wakeup with ReadyOnWakeup; cleared when scheduled in).</summary>
+    public bool Ready { get; private set; }
+
+    /// <summary>vcpu->preempted, also the steal-time preempted flag the guest reads (vcpu_is_preempted).</summary>
+    public bool Preempted { get; private set; }
+
+    /// <summary>vcpu->arch.preempted_in_kernel: the guest's CPL was 0 when the thread was scheduled out.</summary>
+    public bool PreemptedInKernel { get; private set; }
+
+    /// <summary>vcpu->arch.pv.pv_unhalted: KVM_HC_KICK_CPU arrived for this halted vCPU.</summary>
+    public bool PvUnhalted { get; private set; }
+
+    /// <summary>spin_loop.in_spin_loop and dy_eligible (kvm_vcpu_on_spin's toggle against yielding to other spinners).</summary>
+    public bool InSpinLoop { get; internal set; }
+
+    public bool DyEligible { get; internal set; }
+
+    /// <summary>Ishiguro 2021 patch 2: vCPUs that sent this vCPU an IPI while it was scheduled out.</summary>
+    public HashSet<int> IpiSendersWhileOut { get; } = [];
+
+    /// <summary>The current pause-loop-exiting window as time.</summary>
+    public SimSpan PleWindow => SimSpan.FromNanoseconds(_pleWindowCycles / _host.Costs.TscGhz);
+
+    /// <summary>The guest runs at CPL0 (what kvm_arch_vcpu_in_kernel reports for a running vCPU).</summary>
+    public bool InKernel => !Guest.UserMode;
 
     /// <summary>Removes and returns the highest pending vector (the APIC delivers by priority).</summary>
     public int TakeHighestPendingVector()
@@ -238,7 +267,7 @@ public sealed class Vcpu : HostThread, IEventHandler
                 break;
             case VcpuMode.Blocked:
                 // kvm_vcpu_kick -> kvm_vcpu_wake_up -> rcuwait_wake_up.
-                _host.Scheduler.Wake(this);
+                WakeThread();
                 break;
             case VcpuMode.InHost:
             case VcpuMode.Preempted:
@@ -256,6 +285,11 @@ public sealed class Vcpu : HostThread, IEventHandler
 
     protected internal override void OnScheduledIn(SimTime now)
     {
+        // kvm_sched_in: preempted and ready cleared; vmx_sched_in shrinks the PLE window.
+        Preempted = false;
+        Ready = false;
+        IpiSendersWhileOut.Clear();
+        _pleWindowCycles = Vm.Config.Ple.Shrunk(_pleWindowCycles);
         switch (Mode)
         {
             case VcpuMode.Created:
@@ -273,6 +307,49 @@ public sealed class Vcpu : HostThread, IEventHandler
                 break;
             default:
                 throw new InvalidOperationException($"{Name} scheduled in while {Mode}.");
+        }
+    }
+
+    /// <summary>kvm_sched_out: a thread scheduled out while runnable is preempted and ready; kvm_arch_vcpu_put records its CPL.</summary>
+    protected internal override void OnDescheduled(bool stillRunnable)
+    {
+        if (stillRunnable)
+        {
+            Preempted = true;
+            Ready = true;
+            PreemptedInKernel = InKernel;
+        }
+    }
+
+    /// <summary>
+    /// kvm_vcpu_wake_up: wake the thread sleeping in kvm_vcpu_block; with ReadyOnWakeup (commit
+    /// d73eb57b80b9) the woken vCPU becomes a directed-yield candidate.
+    /// </summary>
+    private void WakeThread()
+    {
+        if (State == HostOs.ThreadState.Sleeping && Vm.Config.DirectedYield.ReadyOnWakeup)
+        {
+            Ready = true;
+        }
+
+        _host.Scheduler.Wake(this);
+    }
+
+    /// <summary>KVM_HC_KICK_CPU (kvm_pv_kick_cpu_op): set pv_unhalted and kick the halted vCPU.</summary>
+    internal void PvKick()
+    {
+        PvUnhalted = true;
+        switch (Mode)
+        {
+            case VcpuMode.Polling:
+                SimSpan phase = SimSpan.FromNanoseconds(_rng.NextDouble() * _host.Costs.HaltPollIteration.Ns);
+                _host.Sim.ScheduleAfter(_host.Costs.CacheLineTransfer + phase, this, KindPollDetect, _phaseGen);
+                break;
+            case VcpuMode.Blocked:
+                WakeThread();
+                break;
+            default:
+                break;
         }
     }
 
@@ -322,7 +399,7 @@ public sealed class Vcpu : HostThread, IEventHandler
             case KindTimerWake:
                 if (Mode == VcpuMode.Blocked && arg == _phaseGen)
                 {
-                    _host.Scheduler.Wake(this);
+                    WakeThread();
                 }
 
                 break;
@@ -386,6 +463,7 @@ public sealed class Vcpu : HostThread, IEventHandler
                 EnterGuest();
                 break;
             case Phase.BlockExit:
+                PvUnhalted = false; // vcpu_block: KVM_MP_STATE_HALTED -> RUNNABLE clears pv_unhalted
                 SimSpan blocked = _host.Sim.Now - _blockStart;
                 HaltPollWindow = Vm.Policies.HaltPoll.Adapt(HaltPollWindow, blocked);
                 PreemptionPointThenEnter();
@@ -480,7 +558,8 @@ public sealed class Vcpu : HostThread, IEventHandler
                 _ => SimSpan.Zero,                                     // a kick: the reschedule IPI handler is trivial
             },
             ExitReason.PreemptionTimer => c.PreemptionTimerHandler + c.TimerExpiredInject,
-            ExitReason.Hypercall => c.HypercallHandler + (IpiSendCost() * (_exitTargets?.Length ?? 0)),
+            ExitReason.Hypercall => BeginHypercall(),
+            ExitReason.PauseLoop => BeginPauseLoop(),
             ExitReason.AvicIncompleteIpi => c.AvicIncompleteIpiHandler
                 + (c.AvicScanPerVcpu * Vm.Vcpus.Count)
                 + (c.IpiDeliveryPerTarget * Vm.Targets(this, _exitIcr).Count(t => !t.AvicIsRunning)),
@@ -501,11 +580,11 @@ public sealed class Vcpu : HostThread, IEventHandler
             case ExitReason.PreemptionTimer:
                 Timer.ExpireHv();
                 break;
-            case ExitReason.Hypercall:
+            case ExitReason.Hypercall when _exitData == Hypercall.SendIpi:
                 // kvm_pv_send_ipi: kvm_apic_set_irq for each destination in the bitmap.
                 foreach (int t in _exitTargets ?? [])
                 {
-                    Vm.Vcpus[t].AcceptInterrupt(_exitIcr.Vector);
+                    Vm.DeliverIpiTo(this, Vm.Vcpus[t], _exitIcr.Vector);
                 }
 
                 break;
@@ -528,7 +607,77 @@ public sealed class Vcpu : HostThread, IEventHandler
                 break;
         }
 
+        if (_yielded)
+        {
+            // yield_to succeeded: schedule() before returning to the guest.
+            _yielded = false;
+            if (_host.Scheduler.ScheduleAfterYield(this))
+            {
+                SetMode(VcpuMode.Preempted, "yielded");
+                return;
+            }
+        }
+
         PreemptionPointThenEnter();
+    }
+
+    /// <summary>
+    /// handle_pause (PAUSE_INSTRUCTION exit): grow_ple_window, then kvm_vcpu_on_spin(vcpu,
+    /// yield_to_kernel_mode = true — PLE exits happen only at CPL0). Returns the handler's cost.
+    /// </summary>
+    private SimSpan BeginPauseLoop()
+    {
+        var c = _host.Costs;
+        _pleWindowCycles = Vm.Config.Ple.Grown(_pleWindowCycles);
+        SpinResult r = VcpuOnSpin.Run(this, yieldToKernelMode: true);
+        _yielded = r.Yielded;
+        return c.PauseExitHandler + (c.SpinCandidateCheck * r.CandidatesChecked) + (c.YieldTo * r.YieldAttempts);
+    }
+
+    /// <summary>kvm_emulate_hypercall for KVM_HC_SEND_IPI, KVM_HC_KICK_CPU and KVM_HC_SCHED_YIELD; returns the cost.</summary>
+    private SimSpan BeginHypercall()
+    {
+        var c = _host.Costs;
+        SimSpan cost = c.HypercallHandler;
+        switch (_exitData)
+        {
+            case Hypercall.SendIpi:
+                return cost + (IpiSendCost() * (_exitTargets?.Length ?? 0));
+            case Hypercall.KickCpu:
+                // kvm_pv_kick_cpu_op, then (Li 2020, queue-head boost) kvm_sched_yield to the kicked vCPU.
+                Vcpu kicked = Vm.Vcpus[_exitTargets![0]];
+                kicked.PvKick();
+                cost += c.IpiDeliveryPerTarget;
+                if (Vm.Config.DirectedYield.QueueHeadBoost)
+                {
+                    cost += SchedYieldTo(kicked);
+                }
+
+                return cost;
+            case Hypercall.SchedYield:
+                return cost + SchedYieldTo(Vm.Vcpus[_exitTargets![0]]);
+            default:
+                throw new InvalidOperationException($"Unknown hypercall {_exitData}.");
+        }
+    }
+
+    /// <summary>kvm_sched_yield: yield to the target if it is ready and not this vCPU.</summary>
+    private SimSpan SchedYieldTo(Vcpu target)
+    {
+        Vm.YieldStats.SchedYieldCalls++;
+        if (target == this || !target.Ready)
+        {
+            return SimSpan.Zero;
+        }
+
+        Vm.YieldStats.YieldAttempts++;
+        if (_host.Scheduler.YieldTo(this, target, Vm.Config.DirectedYield.DeboostYielder) > 0)
+        {
+            Vm.YieldStats.YieldSuccesses++;
+            _yielded = true;
+        }
+
+        return _host.Costs.YieldTo;
     }
 
     private void SendIpi() => Vm.DeliverIpi(this, _exitIcr);
@@ -571,6 +720,7 @@ public sealed class Vcpu : HostThread, IEventHandler
         if (HasWork)
         {
             // kvm_arch_vcpu_runnable: vcpu_block does not call pre_block or kvm_vcpu_block.
+            PvUnhalted = false;
             PreemptionPointThenEnter();
             return;
         }
@@ -687,6 +837,7 @@ public sealed class Vcpu : HostThread, IEventHandler
         ExitReason.PreemptionTimer => "exit: PREEMPTION_TIMER",
         ExitReason.Hypercall => "exit: VMCALL",
         ExitReason.AvicIncompleteIpi => "exit: AVIC_INCOMPLETE_IPI",
+        ExitReason.PauseLoop => "exit: PAUSE (PLE)",
         _ => "exit",
     };
 }

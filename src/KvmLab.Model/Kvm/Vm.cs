@@ -34,6 +34,11 @@ public sealed class Vm
 
     public IReadOnlyList<Vcpu> Vcpus => _vcpus;
 
+    /// <summary>kvm->last_boosted_vcpu: where kvm_vcpu_on_spin's round robin resumes.</summary>
+    public int LastBoostedVcpu { get; internal set; }
+
+    public YieldStats YieldStats { get; } = new();
+
     /// <summary>Starts every vCPU thread.</summary>
     public void Start()
     {
@@ -51,8 +56,22 @@ public sealed class Vm
     {
         foreach (Vcpu v in Targets(source, icr))
         {
-            v.AcceptInterrupt(icr.Vector);
+            DeliverIpiTo(source, v, icr.Vector);
         }
+    }
+
+    /// <summary>
+    /// One IPI from <paramref name="source"/> accepted by <paramref name="target"/>. With
+    /// Ishiguro 2021 patch 2 a target that is scheduled out or halted remembers the sender.
+    /// </summary>
+    public void DeliverIpiTo(Vcpu source, Vcpu target, int vector)
+    {
+        if (Config.DirectedYield.IpiSenderAware && target.Mode is VcpuMode.Preempted or VcpuMode.Blocked or VcpuMode.Polling)
+        {
+            target.IpiSendersWhileOut.Add(source.Index);
+        }
+
+        target.AcceptInterrupt(vector);
     }
 
     /// <summary>
