@@ -15,6 +15,7 @@ public static class KvmLabCli
             ListCommand.Create(stdout),
             RunCommand.Create(stdout, stderr),
             ReproduceCommand.Create(stdout, stderr),
+            ProbeCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -38,9 +38,9 @@ public sealed class ExitLoopGuest
         if (cpl3)
         {
             g.EmitDropToUser(body, vcpu: 0, interrupts: false);   // rdi and r9 survive IRETQ
+            a.Label(ref body);
         }
 
-        a.Label(ref body);
         a.mov(r10, kind == ExitKind.MmioEventfd ? GuestLayout.EventMmio : GuestLayout.UserMmio);
 
         a.Label(ref loop);

@@ -1,0 +1,85 @@
+using KvmLab.RealKvm.Guests;
+using KvmLab.RealKvm.Interop;
+
+namespace KvmLab.RealKvm.Probes;
+
+/// <summary>
+/// Cost of one exit of a kind, from CPL0 or CPL3: the guest times the instruction with the TSC;
+/// the same loop without the exiting instruction is the overhead subtracted. Userspace exits
+/// include this process's run loop turning around (the C# KVM_RUN loop, see bench/).
+/// </summary>
+public sealed class ExitProbe(ExitKind kind, bool cpl3) : IProbe
+{
+    public string Suite => "exits";
+
+    public string Name => $"{Slug(kind)}-{(cpl3 ? "cpl3" : "cpl0")}";
+
+    public ExitKind Kind => kind;
+
+    public bool Cpl3 => cpl3;
+
+    public string Description => kind switch
+    {
+        ExitKind.Cpuid => "CPUID leaf 0",
+        ExitKind.Rdmsr => "RDMSR IA32_APIC_BASE (in-kernel)",
+        ExitKind.Wrmsr => "WRMSR IA32_TSC_DEADLINE=0 (in-kernel LAPIC)",
+        ExitKind.PioUser => "OUT to a port with no device: exit to userspace",
+        ExitKind.MmioUser => "MMIO write without RAM: exit to userspace",
+        ExitKind.PioEventfd => "OUT to an ioeventfd port (in-kernel)",
+        ExitKind.MmioEventfd => "MMIO write to an ioeventfd (in-kernel)",
+        _ => kind.ToString(),
+    } + (cpl3 ? ", from CPL3" : ", from CPL0");
+
+    private static string Slug(ExitKind k) => k switch
+    {
+        ExitKind.Cpuid => "cpuid",
+        ExitKind.Rdmsr => "rdmsr",
+        ExitKind.Wrmsr => "wrmsr",
+        ExitKind.PioUser => "pio-user",
+        ExitKind.MmioUser => "mmio-user",
+        ExitKind.PioEventfd => "pio-ioeventfd",
+        ExitKind.MmioEventfd => "mmio-ioeventfd",
+        _ => k.ToString().ToLowerInvariant(),
+    };
+
+    public ProbeResult Run(ProbeContext ctx)
+    {
+        if (cpl3 && !ExitLoopGuest.AllowedAtCpl3(kind))
+        {
+            return ProbeResult.Skipped(Suite, Name, Description, "privileged at CPL3 (RDMSR/WRMSR/IN/OUT raise #GP; IOPL 0)");
+        }
+
+        if (kind is ExitKind.PioEventfd or ExitKind.MmioEventfd && ctx.Kvm.CheckExtension(KvmCap.Ioeventfd) == 0)
+        {
+            return ProbeResult.Skipped(Suite, Name, Description, "KVM_CAP_IOEVENTFD not supported");
+        }
+
+        // Ring 0 is emulated instruction by instruction on PVM: far fewer samples there.
+        int n = cpl3 ? ctx.Samples : Math.Max(20, ctx.Samples / 10);
+        int warm = ProbeContext.WarmupFor(n);
+        double[] baseline = Measure(ctx, baseline: true, warm, n);
+        double[] op = Measure(ctx, baseline: false, warm, n);
+        double overhead = SampleSummary.Of(baseline).Median;
+        return ProbeResult.Measured(Suite, Name, Description, [.. op.Select(x => x - overhead)], overhead);
+    }
+
+    private double[] Measure(ProbeContext ctx, bool baseline, int warm, int n)
+    {
+        using TinyVm vm = TinyVm.Create(ctx.Kvm, new TinyVmOptions { Irqchip = IrqchipMode.Full });
+        using var evt = new EventFd(nonBlocking: true);
+        if (kind == ExitKind.MmioEventfd)
+        {
+            vm.Vm.Ioeventfd(evt, GuestLayout.EventMmio, 4, pio: false);
+        }
+        else if (kind == ExitKind.PioEventfd)
+        {
+            vm.Vm.Ioeventfd(evt, GuestLayout.EventPort, 1, pio: true);
+        }
+
+        ExitLoopGuest g = ExitLoopGuest.Build(kind, cpl3, baseline);
+        vm.Load(g.Code);
+        vm.Start(0, g.Entry, rdi: GuestLayout.SampleBuffer(0), r9: (ulong)(warm + n));
+        GuestRunner.RunToDone(ctx, vm, Name);
+        return GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n);
+    }
+}

@@ -1,0 +1,28 @@
+using KvmLab.RealKvm.Guests;
+
+namespace KvmLab.RealKvm.Probes;
+
+/// <summary>Every probe, by suite.</summary>
+public static class ProbeCatalog
+{
+    public static IReadOnlyList<string> Suites { get; } = ["exits", "ipi", "timer", "notify"];
+
+    public static IReadOnlyList<IProbe> All { get; } = Build();
+
+    public static IReadOnlyList<IProbe> ForSuite(string suite) =>
+        suite == "all" ? All : [.. All.Where(p => p.Suite == suite)];
+
+    private static List<IProbe> Build()
+    {
+        var list = new List<IProbe>();
+        foreach (bool cpl3 in new[] { true, false })
+        {
+            foreach (ExitKind k in Enum.GetValues<ExitKind>())
+            {
+                list.Add(new ExitProbe(k, cpl3));
+            }
+        }
+
+        return list;
+    }
+}
