@@ -23,6 +23,12 @@ public static class ProbeCatalog
             }
         }
 
+        list.Add(new IpiProbe(IpiSend.X2ApicMsrCpl0, receiverHalted: true, IrqchipMode.Full));
+        list.Add(new IpiProbe(IpiSend.XapicMmioCpl0, receiverHalted: true, IrqchipMode.Full));
+        list.Add(new IpiProbe(IpiSend.XapicMmioCpl3, receiverHalted: true, IrqchipMode.Full));
+        list.Add(new IpiProbe(IpiSend.XapicMmioCpl3, receiverHalted: false, IrqchipMode.Full));
+        list.Add(new IpiProbe(IpiSend.X2ApicMsrCpl0, receiverHalted: false, IrqchipMode.Full));
+        list.Add(new IpiProbe(IpiSend.XapicMmioCpl3, receiverHalted: true, IrqchipMode.Split));
         return list;
     }
 }
