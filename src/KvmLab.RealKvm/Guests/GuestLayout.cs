@@ -33,7 +33,7 @@ public static class GuestLayout
     public const ulong Ack = Data + 0x00;      // interrupt handler counter
     public const ulong Ready = Data + 0x08;    // receiver finished its set-up
     public const ulong FiredTsc = Data + 0x10; // TSC read first thing in the timer handler
-    public const ulong Deadline = Data + 0x18; // last TSC deadline armed
+    public const ulong TimerDelta = Data + 0x18; // TSC ticks from arming to the deadline (host-written)
     public const ulong FaultInfo = Data + 0x40; // vector, error code / RIP words of a guest exception
 
     // Doorbells: guest-physical addresses without RAM, so an access exits (or hits an ioeventfd).

@@ -53,12 +53,13 @@ public static class GuestRunner
         }
     }
 
+    /// <summary>Samples are TSC deltas, read as signed (a lateness could in principle be negative).</summary>
     public static double[] ReadSamplesNs(ProbeContext ctx, TinyVm vm, int vcpu, int skip, int count)
     {
         var ns = new double[count];
         for (int i = 0; i < count; i++)
         {
-            ulong ticks = vm.Memory.ReadUInt64(new Gpa(GuestLayout.SampleBuffer(vcpu) + ((ulong)(skip + i) * 8)));
+            long ticks = (long)vm.Memory.ReadUInt64(new Gpa(GuestLayout.SampleBuffer(vcpu) + ((ulong)(skip + i) * 8)));
             ns[i] = ctx.TicksToNs(ticks);
         }
 

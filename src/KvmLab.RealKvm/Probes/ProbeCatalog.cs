@@ -29,6 +29,19 @@ public static class ProbeCatalog
         list.Add(new IpiProbe(IpiSend.XapicMmioCpl3, receiverHalted: false, IrqchipMode.Full));
         list.Add(new IpiProbe(IpiSend.X2ApicMsrCpl0, receiverHalted: false, IrqchipMode.Full));
         list.Add(new IpiProbe(IpiSend.XapicMmioCpl3, receiverHalted: true, IrqchipMode.Split));
+        foreach (int us in new[] { 10, 50, 200, 1000 })
+        {
+            list.Add(new TimerProbe($"deadline-{us}us", us, haltPollNs: null, disableHltExits: false));
+        }
+
+        // Halt polling swept 0..1 ms at a 50 us deadline: a window longer than the deadline catches it polling.
+        foreach (int us in new[] { 0, 10, 100, 1000 })
+        {
+            list.Add(new TimerProbe($"halt-poll-{us}us", 50, haltPollNs: (ulong)us * 1000, disableHltExits: false));
+        }
+
+        list.Add(new TimerProbe("halt-poll-default", 50, haltPollNs: null, disableHltExits: false));
+        list.Add(new TimerProbe("disable-hlt-exits", 50, haltPollNs: null, disableHltExits: true));
         return list;
     }
 }

@@ -19,5 +19,5 @@ public sealed class ProbeContext(Kvm kvm, int samples, CancellationToken cancel)
     /// <summary>Guest TSC kHz (KVM_GET_TSC_KHZ), set by the first probe that creates a vCPU.</summary>
     public long TscKhz { get; set; }
 
-    public double TicksToNs(ulong ticks) => ticks * 1e6 / TscKhz;
+    public double TicksToNs(long ticks) => ticks * 1e6 / TscKhz;
 }
