@@ -42,6 +42,11 @@ public static class ProbeCatalog
 
         list.Add(new TimerProbe("halt-poll-default", 50, haltPollNs: null, disableHltExits: false));
         list.Add(new TimerProbe("disable-hlt-exits", 50, haltPollNs: null, disableHltExits: true));
+        foreach (NotifyPath path in Enum.GetValues<NotifyPath>())
+        {
+            list.Add(new NotifyProbe(path));
+        }
+
         return list;
     }
 }
