@@ -10,10 +10,11 @@ internal static class ProbeCommand
     {
         var suite = new Option<string>("--suite") { Description = "Which probes: exits, ipi, timer, notify or all", DefaultValueFactory = _ => "all" };
         suite.AcceptOnlyFromAmong([.. ProbeCatalog.Suites, "all"]);
-        var samples = new Option<int>("--samples") { Description = "Samples per natively running probe (ring-0 and slow probes take fewer)", DefaultValueFactory = _ => 2000 };
+        var samples = new Option<int>("--samples") { Description = "Samples per natively running probe (ring-0 and slow probes take fewer)", DefaultValueFactory = _ => 10000 };
         var outDir = new Option<string?>("--out") { Description = "Directory for raw samples (one CSV per probe) and probe.json" };
         var json = CommonOptions.Json();
-        var cmd = new Command("probe", "Measure the real KVM through /dev/kvm with tiny guests: exit costs, IPIs, timers, notification paths") { suite, samples, outDir, json };
+        var device = CommonOptions.Device();
+        var cmd = new Command("probe", "Measure the real KVM through /dev/kvm with tiny guests: exit costs, IPIs, timers, notification paths") { suite, samples, outDir, json, device };
         cmd.SetAction(p =>
         {
             int n = p.GetValue(samples);
@@ -23,7 +24,7 @@ internal static class ProbeCommand
                 return ExitCodes.Usage;
             }
 
-            return ProbeRun.Execute(p.GetValue(suite)!, n, p.GetValue(outDir), p.GetValue(json), o, err, out _);
+            return ProbeRun.Execute(p.GetValue(device)!, p.GetValue(suite)!, n, p.GetValue(outDir), p.GetValue(json), o, err, out _);
         });
         return cmd;
     }

@@ -6,17 +6,17 @@ namespace KvmLab.Cli;
 /// <summary>One probe run as `probe` and `calibrate` do it: open /dev/kvm, run, print, keep samples.</summary>
 internal static class ProbeRun
 {
-    public static int Execute(string suite, int samples, string? outDir, bool json, TextWriter o, TextWriter err, out IReadOnlyList<ProbeResult> results)
+    public static int Execute(string device, string suite, int samples, string? outDir, bool json, TextWriter o, TextWriter err, out IReadOnlyList<ProbeResult> results)
     {
         results = [];
-        string? why = Kvm.Unavailable();
+        string? why = Kvm.Unavailable(device);
         if (why is not null)
         {
-            err.WriteLine($"kvmlab: probe: cannot use /dev/kvm: {why}");
+            err.WriteLine($"kvmlab: probe: cannot use {device}: {why}");
             return ExitCodes.Failure;
         }
 
-        using Kvm kvm = Kvm.Open();
+        using Kvm kvm = Kvm.Open(device);
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCtrlC = (_, e) =>
         {
