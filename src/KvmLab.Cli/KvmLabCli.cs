@@ -16,6 +16,8 @@ public static class KvmLabCli
             RunCommand.Create(stdout, stderr),
             ReproduceCommand.Create(stdout, stderr),
             ProbeCommand.Create(stdout, stderr),
+            CalibrateCommand.Create(stdout, stderr),
+            ValidateCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);
@@ -37,6 +39,11 @@ public static class KvmLabCli
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (ScenarioException e)
+        {
+            stderr.WriteLine($"kvmlab: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (KvmLab.RealKvm.KvmException e)
         {
             stderr.WriteLine($"kvmlab: {e.Message}");
             return ExitCodes.Failure;

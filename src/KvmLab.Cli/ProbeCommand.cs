@@ -24,7 +24,7 @@ internal static class ProbeCommand
                 return ExitCodes.Usage;
             }
 
-            return ProbeRun.Execute(p.GetValue(device)!, p.GetValue(suite)!, n, p.GetValue(outDir), p.GetValue(json), o, err, out _);
+            return ProbeRun.Execute(p.GetValue(device)!, p.GetValue(suite)!, n, p.GetValue(outDir), p.GetValue(json), o, err, out _, out _);
         });
         return cmd;
     }

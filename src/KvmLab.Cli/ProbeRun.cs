@@ -6,9 +6,10 @@ namespace KvmLab.Cli;
 /// <summary>One probe run as `probe` and `calibrate` do it: open /dev/kvm, run, print, keep samples.</summary>
 internal static class ProbeRun
 {
-    public static int Execute(string device, string suite, int samples, string? outDir, bool json, TextWriter o, TextWriter err, out IReadOnlyList<ProbeResult> results)
+    public static int Execute(string device, string suite, int samples, string? outDir, bool json, TextWriter o, TextWriter err, out IReadOnlyList<ProbeResult> results, out HostEnvironment? environment)
     {
         results = [];
+        environment = null;
         string? why = Kvm.Unavailable(device);
         if (why is not null)
         {
@@ -41,6 +42,7 @@ internal static class ProbeRun
             }
 
             HostEnvironment env = HostEnvironment.Collect(ctx.TscKhz);
+            environment = env;
             List<Comparison> comparisons = ComparisonPlan.Evaluate(list);
             string jsonText = ProbeReport.Json(env, list, comparisons);
             if (json)

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using KvmLab.Experiments;
+using KvmLab.Model.Hardware;
+using KvmLab.RealKvm.Calibration;
 using KvmLab.Reporting;
 
 namespace KvmLab.Cli;
@@ -15,7 +17,8 @@ internal static class ReproduceCommand
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var strict = new Option<bool>("--strict") { Description = "Exit 1 when any experiment does not reproduce" };
-        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict };
+        var profile = CommonOptions.Profile();
+        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, profile };
         cmd.SetAction(p =>
         {
             string[] wanted = p.GetValue(ids) ?? [];
@@ -46,12 +49,13 @@ internal static class ReproduceCommand
             }
 
             ulong s = p.GetValue(seed) ?? DefaultSeed;
+            CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
             bool allReproduced = true;
             var progress = new Progress(err);
             for (int i = 0; i < chosen.Count; i++)
             {
                 Experiment e = chosen[i];
-                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{chosen.Count}] {e.Id}", done, total));
+                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{chosen.Count}] {e.Id}", done, total), costs);
                 progress.Done();
                 allReproduced &= r.Reproduced;
                 o.WriteLine(p.GetValue(json) ? JsonResults.Experiment(r) : ResultTables.Experiment(r));
