@@ -43,6 +43,11 @@ public static class KvmLabCli
             stderr.WriteLine($"kvmlab: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (InvalidDataException e)
+        {
+            stderr.WriteLine($"kvmlab: {e.Message}");
+            return ExitCodes.Failure;
+        }
         catch (KvmLab.RealKvm.KvmException e)
         {
             stderr.WriteLine($"kvmlab: {e.Message}");
