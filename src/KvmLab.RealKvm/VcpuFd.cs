@@ -35,6 +35,12 @@ public sealed unsafe class VcpuFd : IDisposable
 
     private int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(nameof(VcpuFd));
 
+    /// <summary>The raw vCPU fd, for native code that runs this vCPU (the run-loop benchmark's C baseline).</summary>
+    public int Handle => Fd;
+
+    /// <summary>Host address of the mmapped kvm_run page, for the same native code.</summary>
+    public nint RunPageAddress => _run != null ? (nint)_run : throw new ObjectDisposedException(nameof(VcpuFd));
+
     /// <summary>kvm_run as bytes (valid until Dispose).</summary>
     public ReadOnlySpan<byte> RunPage => new(_run, _runSize);
 
