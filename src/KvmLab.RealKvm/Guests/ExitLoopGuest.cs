@@ -23,8 +23,8 @@ public sealed class ExitLoopGuest
 
     public ulong Entry { get; }
 
-    /// <summary>Whether the instruction can run at CPL3 at all: MSR access and port I/O raise #GP there.</summary>
-    public static bool AllowedAtCpl3(ExitKind kind) => kind is ExitKind.Cpuid or ExitKind.MmioUser or ExitKind.MmioEventfd;
+    /// <summary>Whether the instruction can run at CPL3 at all: RDMSR/WRMSR always raise #GP there (SDM vol. 2); port I/O is tried with IOPL 3.</summary>
+    public static bool AllowedAtCpl3(ExitKind kind) => kind is not (ExitKind.Rdmsr or ExitKind.Wrmsr);
 
     public static ExitLoopGuest Build(ExitKind kind, bool cpl3, bool baseline)
     {
@@ -37,7 +37,8 @@ public sealed class ExitLoopGuest
         a.Label(ref entry);
         if (cpl3)
         {
-            g.EmitDropToUser(body, vcpu: 0, interrupts: false);   // rdi and r9 survive IRETQ
+            // rdi and r9 survive IRETQ; IOPL 3 lets ring 3 use IN/OUT architecturally (SDM vol. 1, 18.2.1).
+            g.EmitDropToUser(body, vcpu: 0, interrupts: false, iopl3: kind is ExitKind.PioUser or ExitKind.PioEventfd);
             a.Label(ref body);
         }
 

@@ -105,13 +105,13 @@ public sealed class GuestAssembler
         return h;
     }
 
-    /// <summary>IRETQ to <paramref name="entry"/> at CPL3 on the vCPU's user stack, IF as given. Clobbers rax.</summary>
-    public void EmitDropToUser(Label entry, int vcpu, bool interrupts)
+    /// <summary>IRETQ to <paramref name="entry"/> at CPL3 on the vCPU's user stack, IF as given, IOPL 3 when asked (ring-3 IN/OUT). Clobbers rax.</summary>
+    public void EmitDropToUser(Label entry, int vcpu, bool interrupts, bool iopl3 = false)
     {
         A.push(GuestLayout.UserData);                               // SS
         A.mov(rax, GuestLayout.UserStackTop(vcpu));
         A.push(rax);                                                // RSP
-        A.push(interrupts ? 0x202 : 0x2);                           // RFLAGS (IF, reserved bit 1)
+        A.push((interrupts ? 0x202 : 0x2) | (iopl3 ? 0x3000 : 0));  // RFLAGS (IF, reserved bit 1, IOPL)
         A.push(GuestLayout.UserCode);                               // CS, RPL 3
         A.lea(rax, __[entry]);
         A.push(rax);                                                // RIP

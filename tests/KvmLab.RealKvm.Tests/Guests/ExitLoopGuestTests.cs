@@ -97,11 +97,30 @@ public class ExitLoopGuestTests
         }
     }
 
+    [KvmFact]
+    public void PioUser_Cpl3WithIopl3_EitherExitsPerIterationOrFaultsWithGp()
+    {
+        // Architecturally IOPL 3 allows ring-3 OUT (VMX/SVM hosts exit per iteration); PVM here raises #GP.
+        try
+        {
+            (List<VcpuExit> exits, TinyVm vm, EventFd evt) = Run(ExitKind.PioUser, cpl3: true, baseline: false);
+            vm.Dispose();
+            evt.Dispose();
+            Assert.Equal(N + 1, exits.Count);
+            Assert.All(exits.Take(N), e => Assert.Equal(KvmExitReason.Io, e.Reason));
+        }
+        catch (KvmException e)
+        {
+            Assert.Contains("guest exception #GP", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void PrivilegedKinds_AreNotAllowedAtCpl3()
     {
         Assert.False(ExitLoopGuest.AllowedAtCpl3(ExitKind.Rdmsr));
-        Assert.False(ExitLoopGuest.AllowedAtCpl3(ExitKind.PioUser));
+        Assert.False(ExitLoopGuest.AllowedAtCpl3(ExitKind.Wrmsr));
+        Assert.True(ExitLoopGuest.AllowedAtCpl3(ExitKind.PioUser));
         Assert.True(ExitLoopGuest.AllowedAtCpl3(ExitKind.MmioUser));
     }
 }
