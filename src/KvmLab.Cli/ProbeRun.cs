@@ -58,6 +58,10 @@ internal static class ProbeRun
                 foreach (ProbeResult r in list)
                 {
                     o.WriteLine(ProbeReport.Line(r));
+                    if (ProbeReport.CountersLine(r) is string counters)
+                    {
+                        o.WriteLine(counters);
+                    }
                 }
 
                 if (comparisons.Count > 0)

@@ -154,6 +154,25 @@ public sealed unsafe class VcpuFd : IDisposable
         Check(Libc.Ioctl(Fd, Ioctls.EnableCap, &c), $"KVM_ENABLE_CAP({cap}) on vCPU {Id}");
     }
 
+    /// <summary>This vCPU's KVM statistics (KVM_GET_STATS_FD on the vCPU fd), or null when unsupported.</summary>
+    public Dictionary<string, ulong>? Stats()
+    {
+        int fd = Libc.Ioctl(Fd, Ioctls.GetStatsFd, 0);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return KvmStats.Read(fd);
+        }
+        finally
+        {
+            _ = Libc.Close(fd);
+        }
+    }
+
     private void Check(int r, string call)
     {
         if (r < 0)

@@ -12,7 +12,7 @@ namespace KvmLab.RealKvm.Calibration;
 /// <item>TscGhz: KVM_GET_TSC_KHZ.</item>
 /// <item>VmExit, VmEntry, ExitHostIrqEnable, ExitHandlerDispatch, EnterGuestLoop: their sum is the
 /// round trip of the cheapest in-kernel exit from natively running guest code (min of the medians of
-/// exits/mmio-ioeventfd-cpl3 and exits/cpuid-cpl3); the sum is measured, the split between the five
+/// exits/mmio-ioeventfd-cpl3 and exits/cpuid-cpl3, each only if KVM's exit counter confirms it exited); the sum is measured, the split between the five
 /// keeps the base profile's proportions (an assumption, recorded in each field's note).</item>
 /// <item>ThreadWakeup: lateness with halt polling off minus with a 1 ms window
 /// (timer/halt-poll-0us - timer/halt-poll-1000us), only when the A/B test finds a difference beyond noise.</item>
@@ -32,7 +32,7 @@ public static class Calibrator
 
         // The exit path: scale the base split so the five parts sum to the measured round trip.
         string? exitProbe = ExitProbes
-            .Where(measured.ContainsKey)
+            .Where(id => measured.ContainsKey(id) && measured[id].ExitsConfirmed != false) // only real KVM exits
             .OrderBy(id => measured[id].Summary!.Median)
             .FirstOrDefault();
         if (exitProbe is not null)

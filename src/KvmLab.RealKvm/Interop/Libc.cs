@@ -50,6 +50,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, void* buf, nuint count);
 
+    [LibraryImport(Lib, EntryPoint = "pread", SetLastError = true)]
+    public static partial nint Pread(int fd, void* buf, nuint count, long offset);
+
     [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, void* buf, nuint count);
 

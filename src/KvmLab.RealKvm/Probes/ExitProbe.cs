@@ -57,8 +57,8 @@ public sealed class ExitProbe(ExitKind kind, bool cpl3) : IProbe
         // Ring 0 is emulated instruction by instruction on PVM: far fewer samples there.
         int n = cpl3 ? ctx.Samples : Math.Max(20, ctx.Samples / 10);
         int warm = ProbeContext.WarmupFor(n);
-        double[] baseline = Measure(ctx, baseline: true, warm, n);
-        double[] op;
+        double[] baseline = Measure(ctx, baseline: true, warm, n).Samples;
+        (double[] Samples, Dictionary<string, ulong> Counters) op;
         try
         {
             op = Measure(ctx, baseline: false, warm, n);
@@ -69,10 +69,22 @@ public sealed class ExitProbe(ExitKind kind, bool cpl3) : IProbe
         }
 
         double overhead = SampleSummary.Of(baseline).Median;
-        return ProbeResult.Measured(Suite, Name, Description, [.. op.Select(x => x - overhead)], overhead);
+        ProbeResult r = ProbeResult.Measured(Suite, Name, Description, [.. op.Samples.Select(x => x - overhead)], overhead) with { Counters = op.Counters };
+        if (op.Counters.TryGetValue("exits", out ulong exits))
+        {
+            // KVM's per-vCPU "exits" statistic tells whether the instruction really left the guest.
+            bool confirmed = exits >= (ulong)(warm + n);
+            r = r with
+            {
+                ExitsConfirmed = confirmed,
+                Note = confirmed ? "" : $"KVM counted {exits} exits for {warm + n} iterations: this instruction did not exit to KVM here (handled by the ring-0 emulator or below KVM)",
+            };
+        }
+
+        return r;
     }
 
-    private double[] Measure(ProbeContext ctx, bool baseline, int warm, int n)
+    private (double[] Samples, Dictionary<string, ulong> Counters) Measure(ProbeContext ctx, bool baseline, int warm, int n)
     {
         using TinyVm vm = TinyVm.Create(ctx.Kvm, new TinyVmOptions { Irqchip = IrqchipMode.Full });
         using var evt = new EventFd(nonBlocking: true);
@@ -89,6 +101,6 @@ public sealed class ExitProbe(ExitKind kind, bool cpl3) : IProbe
         vm.Load(g.Code);
         vm.Start(0, g.Entry, rdi: GuestLayout.SampleBuffer(0), r9: (ulong)(warm + n));
         GuestRunner.RunToDone(ctx, vm, Name);
-        return GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n);
+        return (GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n), GuestRunner.Counters(vm, 0));
     }
 }

@@ -53,6 +53,28 @@ public static class GuestRunner
         }
     }
 
+    private static readonly string[] CounterNames =
+    [
+        "exits", "io_exits", "mmio_exits", "irq_exits", "halt_exits", "signal_exits", "request_irq_exits",
+        "irq_injections", "halt_attempted_poll", "halt_successful_poll", "halt_poll_invalid", "halt_wakeup",
+    ];
+
+    /// <summary>The counters of <see cref="CounterNames"/> that vCPU <paramref name="vcpu"/> reports, or none.</summary>
+    public static Dictionary<string, ulong> Counters(TinyVm vm, int vcpu)
+    {
+        Dictionary<string, ulong>? all = vm.Vcpus[vcpu].Stats();
+        var picked = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (string name in CounterNames)
+        {
+            if (all is not null && all.TryGetValue(name, out ulong v))
+            {
+                picked[name] = v;
+            }
+        }
+
+        return picked;
+    }
+
     /// <summary>Samples are TSC deltas, read as signed (a lateness could in principle be negative).</summary>
     public static double[] ReadSamplesNs(ProbeContext ctx, TinyVm vm, int vcpu, int skip, int count)
     {

@@ -43,6 +43,6 @@ public sealed class IpiProbe(IpiSend send, bool receiverHalted, IrqchipMode irqc
         vm.Start(0, g.SenderEntry, rdi: GuestLayout.SampleBuffer(0), r9: (ulong)(warm + n));
         vm.Start(1, g.ReceiverEntry);
         GuestRunner.RunPair(ctx, vm, Name);
-        return ProbeResult.Measured(Suite, Name, Description, GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n), 0);
+        return ProbeResult.Measured(Suite, Name, Description, GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n), 0) with { Counters = GuestRunner.Counters(vm, 1), CountersVcpu = 1 };
     }
 }

@@ -63,7 +63,7 @@ public sealed class NotifyProbe(NotifyPath path) : IProbe
             RunWithHelper(ctx, vm, busyPoll: path == NotifyPath.IoeventfdIrqfdBusyPoll);
         }
 
-        return ProbeResult.Measured(Suite, Name, Description, GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n), 0);
+        return ProbeResult.Measured(Suite, Name, Description, GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n), 0) with { Counters = GuestRunner.Counters(vm, 0), CountersVcpu = 0 };
     }
 
     private void RunWithHelper(ProbeContext ctx, TinyVm vm, bool busyPoll)

@@ -49,6 +49,11 @@ public static class ProbeReport
         };
     }
 
+    /// <summary>The KVM statistics line printed under a probe, or null without statistics.</summary>
+    public static string? CountersLine(ProbeResult r) => r.Counters.Count == 0 && r.Note.Length == 0 ? null
+        : $"{"",-34}   kvm stats, vCPU {r.CountersVcpu}: {string.Join(" ", r.Counters.Where(kv => kv.Value != 0).Select(kv => $"{kv.Key}={kv.Value}"))}"
+          + (r.Note.Length > 0 ? $"\n{"",-34}   note: {r.Note}" : "");
+
     public static string Json(HostEnvironment env, IReadOnlyList<ProbeResult> results, IReadOnlyList<Comparison> comparisons)
     {
         var doc = new
@@ -80,6 +85,10 @@ public static class ProbeReport
                 max = r.Summary?.Max,
                 mean = r.Summary?.Mean,
                 overhead_subtracted = r.OverheadNs,
+                kvm_stats_vcpu = r.Counters.Count > 0 ? r.CountersVcpu : (int?)null,
+                kvm_stats = r.Counters,
+                exits_confirmed = r.ExitsConfirmed,
+                note = r.Note,
             }),
             comparisons = comparisons.Select(c => new
             {

@@ -23,6 +23,18 @@ public sealed record ProbeResult
 
     public IReadOnlyList<double> Samples { get; init; } = [];
 
+    /// <summary>Selected KVM statistics of the measured vCPU after the run (KVM_GET_STATS_FD); empty where unsupported.</summary>
+    public IReadOnlyDictionary<string, ulong> Counters { get; init; } = new Dictionary<string, ulong>();
+
+    /// <summary>A remark the numbers need (for example: KVM counted no exit per iteration).</summary>
+    public string Note { get; init; } = "";
+
+    /// <summary>For exit probes: whether KVM's own exit counter rose at least once per iteration; null when unknown.</summary>
+    public bool? ExitsConfirmed { get; init; }
+
+    /// <summary>Which vCPU <see cref="Counters"/> belong to.</summary>
+    public int CountersVcpu { get; init; }
+
     public static ProbeResult Skipped(string suite, string name, string description, string reason) =>
         new() { Suite = suite, Name = name, Description = description, Status = ProbeStatus.Skipped, Reason = reason };
 

@@ -52,6 +52,6 @@ public sealed class TimerProbe(string name, double deadlineUs, ulong? haltPollNs
         vm.Load(g.Code);
         vm.Start(0, g.Entry, rdi: GuestLayout.SampleBuffer(0), r9: (ulong)(warm + n));
         GuestRunner.RunToDone(ctx, vm, Name);
-        return ProbeResult.Measured(Suite, Name, Description, GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n), 0);
+        return ProbeResult.Measured(Suite, Name, Description, GuestRunner.ReadSamplesNs(ctx, vm, 0, warm, n), 0) with { Counters = GuestRunner.Counters(vm, 0), CountersVcpu = 0 };
     }
 }

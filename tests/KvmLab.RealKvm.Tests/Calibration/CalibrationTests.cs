@@ -38,6 +38,14 @@ public sealed class CalibrationTests : IDisposable
     }
 
     [Fact]
+    public void ExitPath_IgnoresAProbeKvmDidNotCountAsExits()
+    {
+        CalibratedProfile c = Calibrate(M("exits", "mmio-ioeventfd-cpl3", 2500), M("exits", "cpuid-cpl3", 1000) with { ExitsConfirmed = false });
+        FieldOrigin exit = c.Fields.Single(f => f.Field == "VmExit");
+        Assert.Equal("exits/mmio-ioeventfd-cpl3", exit.Probe);
+    }
+
+    [Fact]
     public void ThreadWakeup_MeasuredOnlyWhenPollingMakesADifference()
     {
         CalibratedProfile same = Calibrate(M("timer", "halt-poll-0us", 30000, seed: 1), M("timer", "halt-poll-1000us", 30000, seed: 2));
