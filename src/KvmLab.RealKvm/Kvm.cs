@@ -28,6 +28,13 @@ public sealed unsafe class Kvm : IDisposable
 
         var kvm = new Kvm(fd);
         int version = Libc.Ioctl(fd, Ioctls.GetApiVersion, 0);
+        if (version < 0)
+        {
+            var e = KvmException.Last($"KVM_GET_API_VERSION on {path} (not a KVM device?)");
+            kvm.Dispose();
+            throw e;
+        }
+
         if (version != 12)
         {
             kvm.Dispose();
