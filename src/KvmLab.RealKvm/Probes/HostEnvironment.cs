@@ -46,7 +46,7 @@ public sealed record HostEnvironment
         string flags = Field(cpuinfo, "flags") ?? "";
         bool isGuest = flags.Split(' ').Contains("hypervisor");
         var parameters = new List<KeyValuePair<string, string>>();
-        string nestedParam = "n/a";
+        string nestedParam = "no 'nested' module parameter";
         if (Directory.Exists(sysModule))
         {
             foreach (string mod in Directory.GetDirectories(sysModule, "kvm*").Order(StringComparer.Ordinal))
