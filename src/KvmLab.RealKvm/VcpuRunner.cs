@@ -27,11 +27,17 @@ public sealed class VcpuRunner(VcpuFd vcpu, string probe)
     public void Run(Func<VcpuExit, bool> onExit, TimeSpan timeout, CancellationToken cancel = default)
     {
         KickSignal.EnsureInstalled();
+        // Publish the thread id before looking at _stop: a Stop() that raced with the start either
+        // saw this tid (and signals it) or set _stop first (and the check below returns). A runner
+        // is meant for one Run; _stop is never cleared, so an early Stop() is not lost.
         _tid = Libc.GetTid();
-        _stop = false;
         _timedOut = false;
         Exits = 0;
-        vcpu.ImmediateExit = false;
+        if (_stop)
+        {
+            _tid = 0;
+            return;
+        }
         using var watchdog = new Timer(_ => { _timedOut = true; Kick(); }, null, timeout, TimeSpan.FromMilliseconds(50));
         using CancellationTokenRegistration reg = cancel.Register(Kick);
         try
@@ -72,7 +78,7 @@ public sealed class VcpuRunner(VcpuFd vcpu, string probe)
         }
     }
 
-    /// <summary>Asks the running loop to return (from any thread).</summary>
+    /// <summary>Asks the running loop to return (from any thread); before Run starts, Run returns at once.</summary>
     public void Stop()
     {
         _stop = true;

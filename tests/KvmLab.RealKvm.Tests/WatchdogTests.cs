@@ -70,6 +70,25 @@ public class WatchdogTests
         }
     }
 
+    [KvmFact]
+    public void StopBeforeRun_IsNotLost()
+    {
+        using TinyVm vm = GuestThat(g =>
+        {
+            Label user = g.A.CreateLabel("user");
+            g.EmitDropToUser(user, 0, interrupts: false);
+            g.A.Label(ref user);
+            g.A.jmp(user);
+        }, out Kvm kvm);
+        using (kvm)
+        {
+            var runner = new VcpuRunner(vm.Vcpus[0], "test");
+            runner.Stop();
+            runner.Run(_ => true, TimeSpan.FromSeconds(10)); // returns at once instead of waiting for the watchdog
+            Assert.Equal(0, runner.Exits);
+        }
+    }
+
     [Fact]
     public void Unavailable_NamesOpenAndErrno()
     {
