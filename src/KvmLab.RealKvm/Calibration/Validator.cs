@@ -11,15 +11,13 @@ namespace KvmLab.RealKvm.Calibration;
 /// </summary>
 public static class Validator
 {
-    public sealed record Case(string Name, string Probe, bool X2Apic);
-
-    public static IReadOnlyList<Case> Cases { get; } =
+    public static IReadOnlyList<ValidationCase> Cases { get; } =
     [
         new("IPI round trip, x2APIC, receiver halted", "ipi/x2apic-msr-cpl0-halted", true),
         new("IPI round trip, xAPIC, receiver halted", "ipi/xapic-mmio-cpl0-halted", false),
     ];
 
-    public static ScenarioSpec ScenarioFor(Case c) => ScenarioLoader.Parse($"""
+    public static ScenarioSpec ScenarioFor(ValidationCase c) => ScenarioLoader.Parse($"""
         name: validate-{(c.X2Apic ? "x2apic" : "xapic")}-halted
         description: kvm-unit-tests style IPI round trip mirroring the {c.Probe} probe
         seed: 7
@@ -41,7 +39,7 @@ public static class Validator
     public static List<ValidationRow> Validate(CalibratedProfile profile, IReadOnlyDictionary<string, double> measured)
     {
         var rows = new List<ValidationRow>();
-        foreach (Case c in Cases)
+        foreach (ValidationCase c in Cases)
         {
             RunResult r = ScenarioRunner.Run(ScenarioFor(c), profileOverride: profile.Profile);
             double predictedNs = r.Metrics.First(m => m.Name == "ipi_round_p50").Value * 1000;
