@@ -36,8 +36,10 @@ public sealed class VcpuRunner(VcpuFd vcpu, string probe)
         if (_stop)
         {
             _tid = 0;
+            vcpu.ImmediateExit = false;
             return;
         }
+
         using var watchdog = new Timer(_ => { _timedOut = true; Kick(); }, null, timeout, TimeSpan.FromMilliseconds(50));
         using CancellationTokenRegistration reg = cancel.Register(Kick);
         try
@@ -59,6 +61,14 @@ public sealed class VcpuRunner(VcpuFd vcpu, string probe)
                     }
 
                     vcpu.ImmediateExit = false;
+                    // Stop() and cancellation set their flag before immediate_exit: a kick that landed
+                    // between the checks above and this reset is seen here, not lost.
+                    cancel.ThrowIfCancellationRequested();
+                    if (_stop)
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 
