@@ -62,6 +62,15 @@ public sealed class RealKvmCommandsTests : IDisposable
         Assert.True(File.Exists(Path.Combine(dir, "exits-mmio-user-cpl3.csv")));
         Assert.True(File.Exists(Path.Combine(dir, "probe.json")));
 
+        var json = Cli("probe", "--suite", "ipi", "--samples", "20", "--json");
+        Assert.Equal(0, json.Code);
+        using (var doc = System.Text.Json.JsonDocument.Parse(json.Out))
+        {
+            Assert.NotEqual("", doc.RootElement.GetProperty("environment").GetProperty("flavour").GetString());
+            Assert.True(doc.RootElement.GetProperty("probes").GetArrayLength() >= 6);
+            Assert.True(doc.RootElement.GetProperty("comparisons").GetArrayLength() >= 1);
+        }
+
         string profile = Path.Combine(_tmp, "profile.json");
         var cal = Cli("calibrate", "--out", profile, "--samples", "20");
         Assert.Equal(0, cal.Code);

@@ -94,17 +94,20 @@ public static class ProbeReport
             {
                 a = c.A,
                 b = c.B,
-                median_a = c.MedianA,
-                median_b = c.MedianB,
-                ratio_b_over_a = c.Ratio,
-                ci95_low = c.RatioLow,
-                ci95_high = c.RatioHigh,
-                p_value = c.PValue,
+                median_a = Finite(c.MedianA),
+                median_b = Finite(c.MedianB),
+                ratio_b_over_a = Finite(c.Ratio),
+                ci95_low = Finite(c.RatioLow),
+                ci95_high = Finite(c.RatioHigh),
+                p_value = Finite(c.PValue),
                 verdict = c.Verdict,
             }),
         };
         return JsonSerializer.Serialize(doc, Indented);
     }
+
+    /// <summary>JSON has no NaN or infinity: such values (a ratio that is not comparable) become null.</summary>
+    private static double? Finite(double x) => double.IsFinite(x) ? x : null;
 
     /// <summary>Writes DIR/&lt;suite&gt;-&lt;probe&gt;.csv (one sample per line, ns) for every measured probe.</summary>
     public static void WriteCsv(string dir, IReadOnlyList<ProbeResult> results)

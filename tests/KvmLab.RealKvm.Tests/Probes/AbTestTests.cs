@@ -44,6 +44,17 @@ public class AbTestTests
         Assert.StartsWith("not comparable", c.Verdict, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void NotComparable_IsWrittenAsJsonNull()
+    {
+        ProbeResult a = ProbeResult.Measured("s", "a", "d", Noisy(-10, 50, 1), 0);
+        ProbeResult b = ProbeResult.Measured("s", "b", "d", Noisy(100, 50, 2), 0);
+        HostEnvironment env = HostEnvironment.Collect(1_000_000, "/nonexistent", "/nonexistent");
+        string json = ProbeReport.Json(env, [a, b], [AbTest.Compare("s/a", a.Samples, "s/b", b.Samples)]);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, doc.RootElement.GetProperty("comparisons")[0].GetProperty("ratio_b_over_a").ValueKind);
+    }
+
     [Theory]
     [InlineData(0.0, 1.0)]
     [InlineData(1.0, 0.157299207)]
