@@ -67,7 +67,7 @@ internal static class ProbeRun
                 if (comparisons.Count > 0)
                 {
                     o.WriteLine();
-                    o.WriteLine($"A/B COMPARISONS (Mann-Whitney U, alpha {AbTest.Alpha}; bootstrap 95% CI of the median ratio B/A; noise threshold {AbTest.NoiseThreshold:P0})");
+                    o.WriteLine($"A/B COMPARISONS (Mann-Whitney U, alpha {AbTest.Alpha}; bootstrap 95% CI of the median ratio B/A; noise threshold {AbTest.NoiseThreshold * 100:0}%)");
                     foreach (Comparison c in comparisons)
                     {
                         o.WriteLine($"  B={c.B} vs A={c.A}: {c.Verdict}");

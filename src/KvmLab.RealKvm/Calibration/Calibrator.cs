@@ -43,7 +43,7 @@ public static class Calibrator
             {
                 double ns = total * values[f] / baseSum;
                 origins[f] = new FieldOrigin(f, ns, true, exitProbe,
-                    $"median round trip {total:0} ns split in {baseProfile.Id}'s proportions ({values[f] / baseSum:P0})");
+                    $"median round trip {total:0} ns split in {baseProfile.Id}'s proportions ({values[f] / baseSum * 100:0}%)");
             }
         }
 

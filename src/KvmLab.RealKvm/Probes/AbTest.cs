@@ -35,7 +35,7 @@ public static class AbTest
         }
         else
         {
-            verdict = $"no difference beyond {NoiseThreshold:P0} noise: {ratio:0.00}x (95% CI {lo:0.00}-{hi:0.00}, {P(p)})";
+            verdict = $"no difference beyond {NoiseThreshold * 100:0}% noise: {ratio:0.00}x (95% CI {lo:0.00}-{hi:0.00}, {P(p)})";
         }
 
         return new Comparison(nameA, nameB, medA, medB, ratio, lo, hi, p, verdict);
