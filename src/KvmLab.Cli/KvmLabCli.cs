@@ -15,6 +15,9 @@ public static class KvmLabCli
             ListCommand.Create(stdout),
             RunCommand.Create(stdout, stderr),
             ReproduceCommand.Create(stdout, stderr),
+            ProbeCommand.Create(stdout, stderr),
+            CalibrateCommand.Create(stdout, stderr),
+            ValidateCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);
@@ -36,6 +39,16 @@ public static class KvmLabCli
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (ScenarioException e)
+        {
+            stderr.WriteLine($"kvmlab: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (InvalidDataException e)
+        {
+            stderr.WriteLine($"kvmlab: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (KvmLab.RealKvm.KvmException e)
         {
             stderr.WriteLine($"kvmlab: {e.Message}");
             return ExitCodes.Failure;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using KvmLab.Experiments;
+using KvmLab.Model.Hardware;
+using KvmLab.RealKvm.Calibration;
 using KvmLab.Reporting;
 
 namespace KvmLab.Cli;
@@ -20,7 +22,8 @@ internal static class ReproduceCommand
             Description = "Re-run a ladder experiment with the workload keys of this scenario file (for example another drive or iodepth); "
                 + "its fio parameters other than 'config' replace each configuration's",
         };
-        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario };
+        var profile = CommonOptions.Profile();
+        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, profile };
         cmd.SetAction(p =>
         {
             string[] wanted = p.GetValue(ids) ?? [];
@@ -72,13 +75,14 @@ internal static class ReproduceCommand
             }
 
             ulong s = p.GetValue(seed) ?? DefaultSeed;
+            CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
             bool allReproduced = true;
             var progress = new Progress(err);
             int count = chosen.Count + ladders.Count;
             for (int i = 0; i < chosen.Count; i++)
             {
                 Experiment e = chosen[i];
-                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{count}] {e.Id}", done, total));
+                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{count}] {e.Id}", done, total), costs);
                 progress.Done();
                 allReproduced &= r.Reproduced;
                 o.WriteLine(p.GetValue(json) ? JsonResults.Experiment(r) : ResultTables.Experiment(r));

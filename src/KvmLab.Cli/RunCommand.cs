@@ -1,4 +1,6 @@
 using System.CommandLine;
+using KvmLab.Model.Hardware;
+using KvmLab.RealKvm.Calibration;
 using KvmLab.Reporting;
 using KvmLab.Scenarios;
 
@@ -12,7 +14,8 @@ internal static class RunCommand
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var trace = new Option<string?>("--trace") { Description = "Write a Perfetto / chrome://tracing trace-event JSON file of the run" };
-        var cmd = new Command("run", "Run a scenario file and print its metrics") { scenario, seed, json, trace };
+        var profile = CommonOptions.Profile();
+        var cmd = new Command("run", "Run a scenario file and print its metrics") { scenario, seed, json, trace, profile };
         cmd.SetAction(p =>
         {
             string path = p.GetValue(scenario)!;
@@ -22,6 +25,7 @@ internal static class RunCommand
                 spec = spec with { Seed = s };
             }
 
+            CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
             RunResult result;
             if (p.GetValue(trace) is string traceFile)
             {
@@ -30,7 +34,7 @@ internal static class RunCommand
                 using (var stream = File.Create(tmp))
                 using (var writer = new PerfettoTraceWriter(stream))
                 {
-                    result = ScenarioRunner.Run(spec, trace: writer);
+                    result = ScenarioRunner.Run(spec, trace: writer, profileOverride: costs);
                     writer.Close();
                 }
 
@@ -39,7 +43,7 @@ internal static class RunCommand
             }
             else
             {
-                result = ScenarioRunner.Run(spec);
+                result = ScenarioRunner.Run(spec, profileOverride: costs);
             }
 
             o.WriteLine(p.GetValue(json) ? JsonResults.Run(result) : ResultTables.Run(result));

@@ -1,0 +1,4 @@
+namespace KvmLab.RealKvm.Calibration;
+
+/// <summary>Where one cost-profile field's value came from: a probe (and how) or the base profile.</summary>
+public sealed record FieldOrigin(string Field, double Ns, bool Measured, string? Probe, string Note);

@@ -1,0 +1,8 @@
+namespace KvmLab.RealKvm.Probes;
+
+public enum ProbeStatus
+{
+    Measured,
+    Skipped,
+    Failed,
+}
