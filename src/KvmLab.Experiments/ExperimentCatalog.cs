@@ -15,6 +15,10 @@ public static class ExperimentCatalog
         PassthroughTimer.Create(),
         ExitlessPvIpi.Create(),
         ExitlessPvIpi.CreateSingleIpi(),
+        OvercommitBoost.Create(1),
+        OvercommitBoost.Create(2),
+        OvercommitBoost.Create(3),
+        PleExcess.Create(),
     ];
 
     public static Experiment? Find(string id) => All.FirstOrDefault(e => e.Id == id);

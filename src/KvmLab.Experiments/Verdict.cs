@@ -4,7 +4,8 @@ namespace KvmLab.Experiments;
 public static class Verdict
 {
     public static bool Judge(double modelChangePercent, double publishedChangePercent, double tolerancePoints) =>
-        Math.Sign(modelChangePercent) == Math.Sign(publishedChangePercent)
+        double.IsFinite(modelChangePercent)
+        && Math.Sign(modelChangePercent) == Math.Sign(publishedChangePercent)
         && Math.Abs(modelChangePercent - publishedChangePercent) <= tolerancePoints;
 
     /// <summary>Reproduced when each model value lies within <paramref name="tolerancePercent"/> of its published value.</summary>

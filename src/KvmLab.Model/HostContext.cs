@@ -18,7 +18,7 @@ public sealed class HostContext
         Rng = rng;
         Trace = trace;
         Pcpus = [.. Enumerable.Range(0, machine.Pcpus).Select(i => new Pcpu(i))];
-        Scheduler = new HostScheduler(sim, costs, Pcpus, machine.HostHz, trace);
+        Scheduler = new HostScheduler(sim, costs, Pcpus, machine.HostHz, trace, rng.Get("host/placement"));
         if (trace.Enabled)
         {
             foreach (Pcpu p in Pcpus)

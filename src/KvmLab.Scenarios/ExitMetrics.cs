@@ -32,6 +32,18 @@ public static class ExitMetrics
         yield return new RunMetric("guest_context_switches_per_s", vms.Sum(v => v.Guest.ContextSwitches) / seconds, "1/s");
         yield return new RunMetric("tsc_deadline_writes_per_s", vms.Sum(v => v.Guest.Cpus.Sum(c => c.Timers.DeadlineWrites)) / seconds, "1/s");
         yield return new RunMetric("lapic_timer_expiries_per_s", all.Sum(v => v.Timer.Expiries) / seconds, "1/s");
+
+        // Directed yield (per PLE exit and PV yield hypercall), for every VM together.
+        long onSpin = vms.Sum(v => v.YieldStats.OnSpinCalls);
+        yield return new RunMetric("ple_exits", all.Sum(v => v.Stats.ExitCount(ExitReason.PauseLoop)), "count");
+        yield return new RunMetric("dy_on_spin_per_s", onSpin / seconds, "1/s");
+        yield return new RunMetric("dy_sched_yield_calls_per_s", vms.Sum(v => v.YieldStats.SchedYieldCalls) / seconds, "1/s");
+        yield return new RunMetric("dy_attempts_per_s", vms.Sum(v => v.YieldStats.YieldAttempts) / seconds, "1/s");
+        yield return new RunMetric("dy_successes_per_s", vms.Sum(v => v.YieldStats.YieldSuccesses) / seconds, "1/s");
+        foreach (SpinSkip why in Enum.GetValues<SpinSkip>())
+        {
+            yield return new RunMetric($"dy_skipped_per_s.{why}", vms.Sum(v => v.YieldStats.Skipped(why)) / seconds, "1/s");
+        }
     }
 
     private static double Pct(double part, double whole) => whole <= 0 ? 0 : 100.0 * part / whole;

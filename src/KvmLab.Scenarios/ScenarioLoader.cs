@@ -129,7 +129,8 @@ public static class ScenarioLoader
         {
             string key = $"vms[{i}]";
             var vm = r.Mapping(vmSeq.Children[i], key);
-            r.CheckKeys(vm, key + ".", ["vcpus", "pin", "pin_offset", "guest"]);
+            r.CheckKeys(vm, key + ".", ["vcpus", "pin", "pin_offset", "guest", "start_jitter"]);
+            SimSpan jitter = r.Span(vm, key + ".start_jitter", "start_jitter", SimSpan.Zero);
             int vcpus = r.Int(vm, key + ".vcpus", "vcpus", 2, min: 1, max: 1024);
             bool pin = r.Bool(vm, key + ".pin", "pin", false);
             int offset = r.Int(vm, key + ".pin_offset", "pin_offset", 0, min: 0, max: 4095);
@@ -142,7 +143,8 @@ public static class ScenarioLoader
             if (r.Child(vm, "guest") is { } g)
             {
                 var gm = r.Mapping(g, key + ".guest");
-                r.CheckKeys(gm, key + ".guest.", ["kernel", "apic", "hz", "idle"]);
+                r.CheckKeys(gm, key + ".guest.", ["kernel", "apic", "hz", "idle", "spinlock", "stress_cpu"]);
+                string spinlock = r.String(gm, key + ".guest.spinlock", "spinlock", "pv");
                 string kernel = r.String(gm, key + ".guest.kernel", "kernel", "linux");
                 string apic = r.String(gm, key + ".guest.apic", "apic", "x2apic");
                 string idle = r.String(gm, key + ".guest.idle", "idle", "hlt");
@@ -168,10 +170,18 @@ public static class ScenarioLoader
                         "poll" => true,
                         _ => throw r.Error(r.Child(gm, "idle")!, key + ".guest.idle", $"unknown idle mode '{idle}' (hlt or poll)"),
                     },
+                    Spinlock = spinlock switch
+                    {
+                        "pv" => SpinlockKind.PvQspinlock,
+                        "qspinlock" => SpinlockKind.Qspinlock,
+                        "ticket" => SpinlockKind.Ticket,
+                        _ => throw r.Error(r.Child(gm, "spinlock")!, key + ".guest.spinlock", $"unknown spinlock '{spinlock}' (pv, qspinlock or ticket)"),
+                    },
+                    StressCpu = r.Bool(gm, key + ".guest.stress_cpu", "stress_cpu", false),
                 };
             }
 
-            vms.Add(new VmSpec { Vcpus = vcpus, Pin = pin, PinOffset = offset, Guest = guest });
+            vms.Add(new VmSpec { Vcpus = vcpus, Pin = pin, PinOffset = offset, Guest = guest, StartJitter = jitter });
         }
 
         YamlNode? wNode = r.Child(root, "workload");

@@ -36,6 +36,15 @@ public static class ScenarioRunner
             vms.Add(new Vm(host, i, v.Vcpus, config, FeatureCatalog.PoliciesFor(enabled, spec.HaltPollMax), v.Guest, pins));
         }
 
+        // VMs whose guest runs `stress --cpu` (the noise VMs of an overcommitted host).
+        for (int i = 0; i < vms.Count; i++)
+        {
+            if (spec.Vms[i].Guest.StressCpu)
+            {
+                new StressCpuWorkload().Install(host, vms[i]);
+            }
+        }
+
         IWorkload workload = WorkloadFactory.Create(spec.Workload, spec.Name);
         try
         {
@@ -47,9 +56,9 @@ public static class ScenarioRunner
         }
 
         host.MeasureFrom = SimTime.Zero + spec.Warmup;
-        foreach (Vm vm in vms)
+        for (int i = 0; i < vms.Count; i++)
         {
-            vm.Start();
+            vms[i].Start(spec.Vms[i].StartJitter);
         }
 
         // Run in slices so a workload that has done its iterations can end the run early.

@@ -46,6 +46,9 @@ public sealed record VmSpec
     public int PinOffset { get; init; }
 
     public GuestConfig Guest { get; init; } = new();
+
+    /// <summary>vCPU threads start at uniform random times below this (0: all at once).</summary>
+    public SimSpan StartJitter { get; init; }
 }
 
 /// <summary>A workload by type, the VM it runs in, and its parameters (validated by the factory).</summary>

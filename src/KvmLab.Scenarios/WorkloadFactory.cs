@@ -7,7 +7,7 @@ namespace KvmLab.Scenarios;
 /// <summary>Turns a workload spec into a workload, checking each parameter with its line.</summary>
 public static class WorkloadFactory
 {
-    public static IReadOnlyList<string> Types { get; } = ["kut-ipi", "ipi-bench", "cyclictest", "hackbench", "memcached", "ipi-send", "fio"];
+    public static IReadOnlyList<string> Types { get; } = ["kut-ipi", "ipi-bench", "cyclictest", "hackbench", "memcached", "ipi-send", "fio", "ebizzy", "lock-stress"];
 
     public static IReadOnlyList<string> ParametersOf(string type) => type switch
     {
@@ -18,6 +18,8 @@ public static class WorkloadFactory
         "memcached" => ["threads", "connections", "set_ratio", "network_us"],
         "ipi-send" => ["sender", "target", "period_us", "iterations"],
         "fio" => FioParameters.Names,
+        "ebizzy" => ["threads"],
+        "lock-stress" => ["locks", "outside_us", "inside_us"],
         _ => [],
     };
 
@@ -30,6 +32,8 @@ public static class WorkloadFactory
         "memcached" => "memcached with a memtier_benchmark-like closed-loop client (ops/s, latency percentiles)",
         "ipi-send" => "the sender's cost of one IPI (rdtsc around apic->send_IPI) to a mostly idle target (cycles)",
         "fio" => FioParameters.Description,
+        "ebizzy" => "ebizzy -M: threads copy, search and free 512 KiB chunks; heap trims shoot down TLBs (records/s)",
+        "lock-stress" => "kernel spinlock loop on shared locks, one thread per vCPU (acquisitions/s)",
         _ => "",
     };
 
@@ -138,6 +142,15 @@ public static class WorkloadFactory
                 };
             case "fio":
                 return FioParameters.Create(p, file);
+            case "ebizzy":
+                return new EbizzyWorkload { Threads = (int)Long("threads", 0, 0) };
+            case "lock-stress":
+                return new LockStressWorkload
+                {
+                    Locks = (int)Long("locks", 1, 1),
+                    Outside = SimSpan.FromMicroseconds(Long("outside_us", 20, 0)),
+                    Inside = SimSpan.FromMicroseconds(Long("inside_us", 1, 0)),
+                };
             default:
                 throw new ScenarioException($"{file}: unknown workload '{spec.Type}'");
         }

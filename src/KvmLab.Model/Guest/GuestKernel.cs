@@ -136,7 +136,7 @@ public sealed class GuestKernel
 
     private void RunTask(GuestCpu cpu, GuestTask task)
     {
-        if (cpu.NeedResched || SliceExpired(cpu, task))
+        if (task.PreemptCount == 0 && (cpu.NeedResched || SliceExpired(cpu, task)))
         {
             cpu.NeedResched = false;
             if (PickNext(cpu.Id) is { } other && Preempts(other, task))
@@ -162,7 +162,7 @@ public sealed class GuestKernel
         switch (op.Kind)
         {
             case GuestOpKind.Compute:
-                cpu.Compute(op.Duration, resume);
+                cpu.Compute(op.Duration, resume, op.User);
                 break;
             case GuestOpKind.CallFunction:
                 CallFunction(cpu, op.Targets!, op.FunctionCost, op.Wait, resume);
@@ -388,6 +388,9 @@ public sealed class GuestKernel
     /// smp_call_function_single / smp_call_function_many: queue a csd on every target (IPI only
     /// a target whose queue was empty), then with wait=1 spin until every function has run.
     /// </summary>
+    public void SmpCallFunctionMany(GuestCpu cpu, int[] targets, SimSpan functionCost, bool wait, Action then) =>
+        CallFunction(cpu, targets, functionCost, wait, then);
+
     private void CallFunction(GuestCpu cpu, int[] targets, SimSpan functionCost, bool wait, Action then)
     {
         var done = new GuestFlag();

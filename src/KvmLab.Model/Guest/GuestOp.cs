@@ -35,7 +35,13 @@ public readonly record struct GuestOp(GuestOpKind Kind, SimSpan Duration, int[]?
 
     public Action<GuestCpu, Action>? Body { get; init; }
 
+    /// <summary>For Compute: the instructions run at CPL3 (user mode).</summary>
+    public bool User { get; init; }
+
     public static GuestOp Compute(SimSpan d) => new(GuestOpKind.Compute, d, null, SimSpan.Zero, false);
+
+    /// <summary>User-mode (CPL3) instructions for a while.</summary>
+    public static GuestOp UserCompute(SimSpan d) => new(GuestOpKind.Compute, d, null, SimSpan.Zero, false) { User = true };
 
     public static GuestOp CallFunction(int[] targets, SimSpan functionCost, bool wait) =>
         new(GuestOpKind.CallFunction, SimSpan.Zero, targets, functionCost, wait);

@@ -37,6 +37,13 @@ public sealed class GuestSpinlock(string name, SpinlockKind kind)
     {
         HostContext host = cpu.Kernel.Host;
         Acquisitions++;
+
+        // spin_lock disables preemption (preempt_disable) until spin_unlock.
+        if (cpu.CurrentTask is { } task)
+        {
+            task.PreemptCount++;
+        }
+
         if (Owner is null && _waiters.Count == 0)
         {
             Owner = cpu;
@@ -64,6 +71,11 @@ public sealed class GuestSpinlock(string name, SpinlockKind kind)
         if (Owner != cpu)
         {
             throw new InvalidOperationException($"{Name}: unlocked by CPU {cpu.Id}, held by {Owner?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nobody"}.");
+        }
+
+        if (cpu.CurrentTask is { } task)
+        {
+            task.PreemptCount--;
         }
 
         if (_waiters.First is not { } first)

@@ -25,6 +25,9 @@ public sealed class GuestTask(string name, int cpu, IEnumerable<GuestOp> program
 
     public bool Finished => State == GuestTaskState.Finished;
 
+    /// <summary>preempt_count: while above 0 (a spinlock held) the scheduler does not switch the task out.</summary>
+    public int PreemptCount { get; internal set; }
+
     /// <summary>CFS virtual runtime (all guest tasks have nice 0).</summary>
     internal long VruntimeNs { get; set; }
 

@@ -26,4 +26,7 @@ public sealed class Pcpu
     public bool Switching { get; internal set; }
 
     public bool IsIdle => Current is null && !Switching;
+
+    /// <summary>The thread schedule() picked when a switch began, taken when it completes.</summary>
+    internal HostThread? ChosenNext { get; set; }
 }

@@ -26,8 +26,12 @@ public sealed class HostScheduler : IEventHandler
     private readonly bool[] _tickArmed;
     private readonly SimSpan _tickPeriod;
 
-    public HostScheduler(Simulator sim, CostProfile costs, IReadOnlyList<Pcpu> cpus, int hostHz, ITraceSink trace)
+    private readonly Engine.Random.RngStream? _placement;
+
+    /// <param name="placement">Breaks ties between equally loaded CPUs when placing a new unpinned thread (null: lowest id).</param>
+    public HostScheduler(Simulator sim, CostProfile costs, IReadOnlyList<Pcpu> cpus, int hostHz, ITraceSink trace, Engine.Random.RngStream? placement = null)
     {
+        _placement = placement;
         _sim = sim;
         _costs = costs;
         _trace = trace;
@@ -63,7 +67,10 @@ public sealed class HostScheduler : IEventHandler
     /// <summary>Puts a new thread on a CPU's queue at start (sched_fork: vruntime = min_vruntime).</summary>
     public void Start(HostThread t)
     {
-        Pcpu cpu = ChooseCpu(t);
+        // sched_fork/wake_up_new_task: a new unpinned thread goes to the least loaded CPU
+        // (find_idlest_cpu); which of several equally loaded CPUs depends on the domain walk,
+        // modeled as a uniform choice.
+        Pcpu cpu = t.PinnedCpu is int pin ? _cpus[pin] : LeastLoaded();
         t.Cpu = cpu;
         t.VruntimeNs = cpu.RunQueue.MinVruntimeNs;
         MakeRunnable(t, cpu, fromIdleCost: SimSpan.Zero);
@@ -111,14 +118,42 @@ public sealed class HostScheduler : IEventHandler
     }
 
     /// <summary>The running thread reached a preemption point with NeedResched set.</summary>
-    public void Preempt(HostThread t)
+    /// <summary>
+    /// The running thread reached a preemption point with NeedResched set: schedule() puts it back
+    /// and picks (pick_next_entity). Returns false, and the thread keeps its CPU with no context
+    /// switch, when the pick is the thread itself.
+    /// </summary>
+    public bool Preempt(HostThread t)
     {
         Pcpu cpu = RequireRunning(t);
+        t.NeedResched = false;
+        return SwitchAway(t, cpu);
+    }
+
+    /// <summary>__schedule for a runnable current thread: put_prev_entity, pick_next_entity, switch only to another thread.</summary>
+    private bool SwitchAway(HostThread t, Pcpu cpu)
+    {
+        UpdateCurr(t);
+        if (cpu.RunQueue.QueuedCount == 0)
+        {
+            return false;
+        }
+
+        cpu.RunQueue.Enqueue(t);
+        HostThread? pick = cpu.RunQueue.PickNextEntity(Tunables.WakeupGranularity.Ns);
+        cpu.RunQueue.Remove(t);
+        if (pick == t || pick is null)
+        {
+            return false;
+        }
+
         Deschedule(t, cpu);
         t.State = ThreadState.Runnable;
         cpu.RunQueue.Enqueue(t);
+        cpu.ChosenNext = pick;
         t.OnDescheduled(stillRunnable: true);
-        PickNext(cpu);
+        BeginSwitch(cpu, _costs.ContextSwitch);
+        return true;
     }
 
     public long YieldAttempts { get; private set; }
@@ -185,36 +220,13 @@ public sealed class HostScheduler : IEventHandler
     public bool ScheduleAfterYield(HostThread yielder)
     {
         Pcpu cpu = RequireRunning(yielder);
-        if (cpu.RunQueue.QueuedCount == 0)
+        bool switched = SwitchAway(yielder, cpu);
+        if (!switched)
         {
             cpu.RunQueue.ClearBuddies(yielder);
-            return false;
         }
 
-        UpdateCurr(yielder);
-        Deschedule(yielder, cpu);
-        yielder.State = ThreadState.Runnable;
-        cpu.RunQueue.Enqueue(yielder);
-        HostThread? pick = cpu.RunQueue.PickNextEntity(Tunables.WakeupGranularity.Ns);
-        if (pick == yielder)
-        {
-            cpu.RunQueue.Remove(yielder);
-            yielder.State = ThreadState.Running;
-            yielder.RunningSince = _sim.Now;
-            _busySince[cpu.Id] = _sim.Now;
-            cpu.Current = yielder;
-            return false;
-        }
-
-        // The pick is made again (identically) when the switch completes.
-        if (pick is not null)
-        {
-            cpu.RunQueue.Next = pick;
-        }
-
-        yielder.OnDescheduled(stillRunnable: true);
-        BeginSwitch(cpu, _costs.ContextSwitch);
-        return true;
+        return switched;
     }
 
     /// <summary>True when another thread waits for this thread's CPU (single_task_running() is false).</summary>
@@ -304,7 +316,11 @@ public sealed class HostScheduler : IEventHandler
     private void FinishSwitch(Pcpu cpu)
     {
         cpu.Switching = false;
-        HostThread? next = cpu.RunQueue.PickNextEntity(Tunables.WakeupGranularity.Ns);
+        // A pick made when the switch began (SwitchAway) stands if that thread is still queued here.
+        HostThread? next = cpu.ChosenNext is { State: ThreadState.Runnable } chosen && chosen.Cpu == cpu
+            ? chosen
+            : cpu.RunQueue.PickNextEntity(Tunables.WakeupGranularity.Ns);
+        cpu.ChosenNext = null;
         if (next is null)
         {
             return;
@@ -366,6 +382,15 @@ public sealed class HostScheduler : IEventHandler
 
         ArmTick(cpu);
     }
+
+    private Pcpu LeastLoaded()
+    {
+        int min = _cpus.Min(Load);
+        var candidates = _cpus.Where(c => Load(c) == min).ToList();
+        return _placement is null ? candidates[0] : candidates[(int)(_placement.NextDouble() * candidates.Count)];
+    }
+
+    private static int Load(Pcpu c) => c.RunQueue.NrRunning + (c.Switching && c.Current is null ? 1 : 0);
 
     private Pcpu ChooseCpu(HostThread t)
     {

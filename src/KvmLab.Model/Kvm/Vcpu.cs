@@ -23,6 +23,7 @@ public sealed class Vcpu : HostThread, IEventHandler
     private const int KindPollDetect = 3;
     private const int KindKickExit = 4;
     private const int KindTimerWake = 5;
+    private const int KindStart = 6;
 
     private readonly HostContext _host;
     private readonly SimTimer _pollTimeout;
@@ -283,6 +284,18 @@ public sealed class Vcpu : HostThread, IEventHandler
         _host.Scheduler.Start(this);
     }
 
+    /// <summary>Starts the vCPU thread after <paramref name="delay"/> (QEMU creates vCPU threads one after another).</summary>
+    internal void StartAfter(SimSpan delay)
+    {
+        if (delay.Ns <= 0)
+        {
+            Start();
+            return;
+        }
+
+        _host.Sim.ScheduleAfter(delay, this, KindStart, 0);
+    }
+
     protected internal override void OnScheduledIn(SimTime now)
     {
         // kvm_sched_in: preempted and ready cleared; vmx_sched_in shrinks the PLE window.
@@ -395,6 +408,9 @@ public sealed class Vcpu : HostThread, IEventHandler
                     Exit(ExitReason.ExternalInterrupt);
                 }
 
+                break;
+            case KindStart:
+                Start();
                 break;
             case KindTimerWake:
                 if (Mode == VcpuMode.Blocked && arg == _phaseGen)
@@ -776,9 +792,16 @@ public sealed class Vcpu : HostThread, IEventHandler
     {
         if (NeedResched)
         {
+            // Mode first: the scheduler's sched-out hook reads it.
+            VcpuMode was = Mode;
+            string span = _spanName;
             SetMode(VcpuMode.Preempted, "preempted");
-            _host.Scheduler.Preempt(this);
-            return;
+            if (_host.Scheduler.Preempt(this))
+            {
+                return;
+            }
+
+            SetMode(was, span); // schedule() picked this thread again: no switch
         }
 
         StartPhase(Phase.EnterLoop, _host.Costs.EnterGuestLoop);

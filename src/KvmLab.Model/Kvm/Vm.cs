@@ -1,3 +1,4 @@
+using KvmLab.Engine.Time;
 using KvmLab.Model.Guest;
 
 namespace KvmLab.Model.Kvm;
@@ -40,11 +41,18 @@ public sealed class Vm
     public YieldStats YieldStats { get; } = new();
 
     /// <summary>Starts every vCPU thread.</summary>
-    public void Start()
+    public void Start() => Start(SimSpan.Zero);
+
+    /// <summary>
+    /// Starts every vCPU thread, each after a uniform random delay below <paramref name="jitter"/>
+    /// (its own RNG stream), so that vCPUs of co-located VMs do not run in lock step.
+    /// </summary>
+    public void Start(SimSpan jitter)
     {
+        var rng = Host.Rng.Get($"vm{Id}/start");
         foreach (Vcpu v in _vcpus)
         {
-            v.Start();
+            v.StartAfter(jitter.Ns > 0 ? SimSpan.FromNanoseconds(rng.NextDouble() * jitter.Ns) : SimSpan.Zero);
         }
     }
 
