@@ -15,6 +15,8 @@ public static class KvmLabCli
             ListCommand.Create(stdout),
             RunCommand.Create(stdout, stderr),
             ReproduceCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
+            MergeCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);
