@@ -17,6 +17,7 @@ public static class KvmLabCli
             ReproduceCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr),
             MergeCommand.Create(stdout, stderr),
+            PlotCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);
