@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using KvmLab.Sweeps;
 
@@ -27,11 +28,18 @@ internal static class SweepBench
             {
                 foreach (int jobs in new[] { 1, 2 })
                 {
+                    // CPU time used per wall second tells a busy machine (about 1 core for --jobs 2)
+                    // from a serial sweep; GC pauses tell whether the collector is in the way.
+                    TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                    TimeSpan gc0 = GC.GetTotalPauseDuration();
                     SweepOutcome o = SweepRunner.Run(sweep, Path.Combine(tmp, $"j{jobs}-r{r}"), jobs, Shard.All);
+                    double cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / o.Elapsed.TotalSeconds;
+                    double gcShare = (GC.GetTotalPauseDuration() - gc0).TotalSeconds / o.Elapsed.TotalSeconds;
                     points = o.Ran;
                     double rate = o.Ran / o.Elapsed.TotalSeconds;
                     best[jobs] = Math.Max(best[jobs], rate);
-                    Console.WriteLine(string.Create(inv, $"  repetition {r + 1}, --jobs {jobs}: {o.Ran} points in {o.Elapsed.TotalSeconds:F2} s = {rate:F2} points/s"));
+                    Console.WriteLine(string.Create(inv,
+                        $"  repetition {r + 1}, --jobs {jobs}: {o.Ran} points in {o.Elapsed.TotalSeconds:F2} s = {rate:F2} points/s, {cores:F2} cores busy, GC pauses {gcShare:P1} of the time"));
                 }
             }
         }
