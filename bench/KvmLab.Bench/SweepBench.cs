@@ -5,7 +5,7 @@ using KvmLab.Sweeps;
 namespace KvmLab.Bench;
 
 /// <summary>
-/// Sweep throughput: the shipped sweep (sweeps/ipi-vcpus.yaml) with 3 replications, 54 points, run with --jobs 1 and
+/// Sweep throughput: the shipped sweep (sweeps/ipi-vcpus.yaml) with 6 replications, 108 points, run with --jobs 1 and
 /// --jobs 2 in the same process, alternating, each into a fresh directory (so the journal's fsync
 /// per point is included); the best of the repetitions of each, then the speed-up.
 /// </summary>
@@ -14,9 +14,9 @@ internal static class SweepBench
     public static int Run(string repoRoot, int repetitions)
     {
         var inv = CultureInfo.InvariantCulture;
-        // The shipped sweep with 3 replications per grid point: 54 points of about 20 ms each.
+        // The shipped sweep with 6 replications per grid point: 108 points of about 20 ms each.
         string file = Path.Combine(repoRoot, "sweeps", "ipi-vcpus.yaml");
-        string text = File.ReadAllText(file).Replace("replications: 1", "replications: 3", StringComparison.Ordinal);
+        string text = File.ReadAllText(file).Replace("replications: 1", "replications: 6", StringComparison.Ordinal);
         SweepSpec sweep = SweepLoader.Parse(text, file, Path.GetDirectoryName(file)!);
         string tmp = Path.Combine(Path.GetTempPath(), $"kvmlab-sweep-bench-{Environment.ProcessId}");
         var best = new Dictionary<int, double> { [1] = 0, [2] = 0 };
@@ -24,6 +24,9 @@ internal static class SweepBench
         try
         {
             SweepRunner.Run(sweep, Path.Combine(tmp, "warmup"), 2, Shard.All); // JIT and tiering
+            var expand = Stopwatch.StartNew();
+            int expanded = SweepExpander.Expand(sweep, 2).Count;
+            Console.WriteLine(string.Create(inv, $"  expanding and validating the {expanded} points (2 cores, in every run): {expand.Elapsed.TotalMilliseconds:F1} ms"));
             for (int r = 0; r < repetitions; r++)
             {
                 foreach (int jobs in new[] { 1, 2 })

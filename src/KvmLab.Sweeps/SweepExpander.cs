@@ -16,7 +16,8 @@ public static class SweepExpander
     /// <summary>A sweep larger than this is almost surely a typo in the grid.</summary>
     public const int MaxPoints = 10_000_000;
 
-    public static IReadOnlyList<SweepPoint> Expand(SweepSpec sweep)
+    /// <param name="parallelism">Cores used to build and validate the combinations (the result does not depend on it).</param>
+    public static IReadOnlyList<SweepPoint> Expand(SweepSpec sweep, int parallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         long combos = sweep.Axes.Aggregate(1L, (n, a) => n * a.Values.Count);
@@ -25,11 +26,16 @@ public static class SweepExpander
             throw new ScenarioException(sweep.File, 1, "grid", $"{combos * sweep.Replications} points is more than {MaxPoints}; split the sweep");
         }
 
-        var points = new List<SweepPoint>();
-        var choice = new int[sweep.Axes.Count];
-        for (long c = 0; c < combos; c++)
+        // Building and validating a combination reads YAML twice; spread that over the cores too
+        // (it is the only serial part of a sweep otherwise). Errors are reported for the first
+        // combination in order that has one, so the message does not depend on the scheduling.
+        var specs = new ScenarioSpec[combos];
+        var errors = new ScenarioException?[combos];
+        var choices = new int[combos][];
+        Parallel.For(0, combos, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, c =>
         {
             // Odometer: the last axis varies fastest.
+            var choice = new int[sweep.Axes.Count];
             long rest = c;
             for (int a = sweep.Axes.Count - 1; a >= 0; a--)
             {
@@ -37,7 +43,26 @@ public static class SweepExpander
                 rest /= sweep.Axes[a].Values.Count;
             }
 
-            ScenarioSpec spec = Build(sweep, choice);
+            choices[c] = choice;
+            try
+            {
+                specs[c] = Build(sweep, choice);
+            }
+            catch (ScenarioException e)
+            {
+                errors[c] = e;
+            }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } first)
+        {
+            throw first;
+        }
+
+        var points = new List<SweepPoint>();
+        for (long c = 0; c < combos; c++)
+        {
+            int[] choice = choices[c];
+            ScenarioSpec spec = specs[c];
             string hash = ScenarioHash.Of(spec);
             var parameters = sweep.Axes.Select((a, i) => new KeyValuePair<string, string>(a.Path.Text, a.Values[choice[i]].Display)).ToList();
             string canonical = string.Join("\n", sweep.Axes

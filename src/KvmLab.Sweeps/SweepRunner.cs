@@ -27,7 +27,7 @@ public static class SweepRunner
         ArgumentNullException.ThrowIfNull(shard);
         ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<SweepPoint> mine = [.. SweepExpander.Expand(sweep).Where(shard.Contains)];
+        IReadOnlyList<SweepPoint> mine = [.. SweepExpander.Expand(sweep, jobs).Where(shard.Contains)];
         var byId = mine.ToDictionary(p => p.Id, StringComparer.Ordinal);
         Directory.CreateDirectory(outDir);
         string journalPath = JournalPath(outDir, shard);
