@@ -74,4 +74,13 @@ public sealed class SweepLoaderTests : IDisposable
     {
         Assert.Contains("sweep.yaml:2: replications:", ErrorOf("scenario: base.yaml\nreplications: 0\n"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ParallelExpansion_ReportsTheSameFirstError()
+    {
+        SweepSpec s = _f.Load("scenario: base.yaml\ngrid:\n  seed: [1, 2, 3, 4, 5, 6, 7, 8]\n  vms[0].vcpus: [2, 0, 1025]\n");
+        string serial = Assert.Throws<ScenarioException>(() => SweepExpander.Expand(s, 1)).Message;
+        Assert.Equal(serial, Assert.Throws<ScenarioException>(() => SweepExpander.Expand(s, 4)).Message);
+        Assert.Contains("seed=1, vms[0].vcpus=0", serial, StringComparison.Ordinal);
+    }
 }
