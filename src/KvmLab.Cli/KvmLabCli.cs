@@ -18,6 +18,9 @@ public static class KvmLabCli
             ProbeCommand.Create(stdout, stderr),
             CalibrateCommand.Create(stdout, stderr),
             ValidateCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
+            MergeCommand.Create(stdout, stderr),
+            PlotCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -2,7 +2,9 @@ using System.CommandLine;
 using KvmLab.Experiments;
 using KvmLab.Model.Hardware;
 using KvmLab.RealKvm.Calibration;
+using KvmLab.Plotting;
 using KvmLab.Reporting;
+using KvmLab.Scenarios;
 
 namespace KvmLab.Cli;
 
@@ -22,8 +24,12 @@ internal static class ReproduceCommand
             Description = "Re-run a ladder experiment with the workload keys of this scenario file (for example another drive or iodepth); "
                 + "its fio parameters other than 'config' replace each configuration's",
         };
+        var report = new Option<string?>("--report")
+        {
+            Description = "Also write DIR/report.md and DIR/report.html (tables, charts of model versus published with the tolerance, citations linked) and each chart as SVG and PNG",
+        };
         var profile = CommonOptions.Profile();
-        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, profile };
+        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, report, profile };
         cmd.SetAction(p =>
         {
             string[] wanted = p.GetValue(ids) ?? [];
@@ -79,12 +85,15 @@ internal static class ReproduceCommand
             bool allReproduced = true;
             var progress = new Progress(err);
             int count = chosen.Count + ladders.Count;
+            var experimentResults = new List<ExperimentResult>();
+            var ladderResults = new List<LadderResult>();
             for (int i = 0; i < chosen.Count; i++)
             {
                 Experiment e = chosen[i];
                 ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{count}] {e.Id}", done, total), costs);
                 progress.Done();
                 allReproduced &= r.Reproduced;
+                experimentResults.Add(r);
                 o.WriteLine(p.GetValue(json) ? JsonResults.Experiment(r) : ResultTables.Experiment(r));
                 o.Flush();
             }
@@ -97,6 +106,7 @@ internal static class ReproduceCommand
                     rewrite: over is null ? null : over.Apply, overrideDescription: over?.Describe(e));
                 progress.Done();
                 allReproduced &= r.Reproduced;
+                ladderResults.Add(r);
                 o.WriteLine(p.GetValue(json) ? LadderReport.Json(r) : LadderReport.Table(r));
                 o.Flush();
             }
@@ -104,6 +114,12 @@ internal static class ReproduceCommand
             if (!p.GetValue(json))
             {
                 o.WriteLine($"{count} experiment(s); all reproduced: {(allReproduced ? "yes" : "no")}");
+            }
+
+            if (p.GetValue(report) is string dir)
+            {
+                var (md, html) = ReportWriter.Write(dir, experimentResults, ladderResults, s, ScenarioRunner.Version);
+                err.WriteLine($"kvmlab: report written to {md} and {html} (charts beside them as SVG and PNG)");
             }
 
             return p.GetValue(strict) && !allReproduced ? ExitCodes.Failure : ExitCodes.Ok;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using KvmLab.Model.Guest;
 
 namespace KvmLab.Scenarios;
 
@@ -19,9 +20,11 @@ public static class ScenarioHash
         Add("profile", s.Profile);
         Add("features", string.Join(",", s.Features.Order(StringComparer.Ordinal)));
         Add("halt_poll", s.HaltPollMax.Ns);
+        Add("timer_advance", s.TimerAdvance.Ns);
         foreach (VmSpec vm in s.Vms)
         {
-            Add("vm", $"{vm.Vcpus}/{vm.Pin}/{vm.PinOffset}/{vm.Guest.Kind}/{vm.Guest.X2Apic}");
+            GuestConfig g = vm.Guest;
+            Add("vm", $"{vm.Vcpus}/{vm.Pin}/{vm.PinOffset}/{vm.StartJitter.Ns}/{g.Kind}/{g.X2Apic}/{g.X2ApicCluster}/{g.Hz}/{g.IdlePoll}/{g.Spinlock}/{g.StressCpu}");
         }
 
         Add("workload", s.Workload.Type);
