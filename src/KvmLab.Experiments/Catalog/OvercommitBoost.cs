@@ -66,7 +66,7 @@ public static class OvercommitBoost
             Published = new PublishedReference(published, null, null, "Li 2020 KVM Forum talk (seed kvm-latency-tuning-wanpeng-li.md)"),
             TolerancePoints = tolerance,
             Calibration = false,
-            Replications = 2,
+            Replications = 3,
             Notes = "The talk names neither the benchmark nor the placement; chosen: ebizzy -M (the benchmark of every commit behind "
                 + "these boosts: d73eb57b80b9, 266e85a5ec91, 715062970f37) and vCPUs pinned 1:1 per VM (unpinned placement collapses "
                 + "to a directed-yield storm in both variants; see docs/RESULTS.md). 150 ms simulated per run.",

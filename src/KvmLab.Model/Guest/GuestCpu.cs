@@ -77,6 +77,7 @@ public sealed class GuestCpu : IEventHandler
 
     private bool InGuestMode => Vcpu.Mode == VcpuMode.InGuest;
 
+
     /// <summary>Runs guest instructions for <paramref name="d"/> of guest time, then <paramref name="then"/>.</summary>
     public void Compute(SimSpan d, Action then) => Compute(d, then, user: false);
 

@@ -10,7 +10,9 @@ namespace KvmLab.Model.Guest;
 /// a preempted holder keeps them all spinning (lock-holder preemption). The pv qspinlock
 /// (kernel/locking/qspinlock_paravirt.h, arch/x86/kernel/kvm.c) spins SPIN_THRESHOLD (1 &lt;&lt; 15)
 /// PAUSEs, halts early when the waiter ahead is halted (pv_wait_early), halts in pv_wait (HLT)
-/// and is kicked by the unlocker with KVM_HC_KICK_CPU when the lock reaches it.
+/// and is kicked by the unlocker with KVM_HC_KICK_CPU when the lock reaches it; while the head is
+/// halted its pending bit is clear and a newcomer may steal the free lock
+/// (pv_hybrid_queued_unfair_trylock), after which the woken head waits again.
 /// </summary>
 public sealed class GuestSpinlock(string name, SpinlockKind kind)
 {
@@ -30,6 +32,9 @@ public sealed class GuestSpinlock(string name, SpinlockKind kind)
 
     public long Kicks { get; private set; }
 
+    /// <summary>Acquisitions that stole a free lock past a halted queue head (pv only).</summary>
+    public long Steals { get; private set; }
+
     public int Waiting => _waiters.Count;
 
     /// <summary>spin_lock: take it if free, else queue and spin (and, for pv, halt) until handed over.</summary>
@@ -44,8 +49,15 @@ public sealed class GuestSpinlock(string name, SpinlockKind kind)
             task.PreemptCount++;
         }
 
-        if (Owner is null && _waiters.Count == 0)
+        // Free and nobody queued, or (pv) free while the queue head is halted — its pending bit is
+        // clear, so pv_hybrid_queued_unfair_trylock steals the lock.
+        if (Owner is null && (_waiters.Count == 0 || (Kind == SpinlockKind.PvQspinlock && _waiters.First!.Value.Halted)))
         {
+            if (_waiters.Count > 0)
+            {
+                Steals++;
+            }
+
             Owner = cpu;
             cpu.Compute(host.Costs.CacheLineTransfer, then); // the cmpxchg on the lock word
             return;
@@ -85,18 +97,21 @@ public sealed class GuestSpinlock(string name, SpinlockKind kind)
             return;
         }
 
-        _waiters.RemoveFirst();
         Waiter head = first.Value;
-        Owner = head.Cpu;
-        head.Granted.Signal();
         if (head.Halted)
         {
-            // __pv_queued_spin_unlock_slowpath -> pv_kick -> kvm_kick_cpu: KVM_HC_KICK_CPU.
+            // __pv_queued_spin_unlock_slowpath: the lock word goes to 0 (anyone may steal it now)
+            // and the halted head is kicked with KVM_HC_KICK_CPU; it takes the lock if still free.
+            Owner = null;
             Kicks++;
             cpu.ExitingInstruction(ExitReason.Hypercall, 0, default, then, Hypercall.KickCpu, [head.Cpu.Id]);
             return;
         }
 
+        // The head spins with the pending bit set: the lock passes to it (FIFO).
+        _waiters.RemoveFirst();
+        Owner = head.Cpu;
+        head.Granted.Signal();
         then();
     }
 
@@ -128,6 +143,14 @@ public sealed class GuestSpinlock(string name, SpinlockKind kind)
             if (w.Granted.IsSet)
             {
                 w.Then();
+            }
+            else if (Owner is null && _waiters.First?.Value == w)
+            {
+                // Kicked head: the lock is free, take it (trylock_clear_pending).
+                _waiters.RemoveFirst();
+                Owner = w.Cpu;
+                w.Granted.Signal();
+                w.Cpu.Compute(w.Cpu.Kernel.Host.Costs.CacheLineTransfer, w.Then);
             }
             else
             {

@@ -810,6 +810,14 @@ public sealed class Vcpu : HostThread, IEventHandler
     private void EnterGuest()
     {
         _phase = Phase.None;
+        if (NeedResched)
+        {
+            // vcpu_enter_guest checks need_resched with IRQs off right before VM entry
+            // (kvm_vcpu_exit_request): a reschedule requested during the run loop is not lost.
+            PreemptionPointThenEnter();
+            return;
+        }
+
         SetMode(VcpuMode.InGuest, "guest");
         if (Timer.HvElapsed)
         {
