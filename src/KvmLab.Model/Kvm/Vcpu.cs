@@ -819,6 +819,7 @@ public sealed class Vcpu : HostThread, IEventHandler
         }
 
         SetMode(VcpuMode.InGuest, "guest");
+        IpiSendersWhileOut.Clear(); // Ishiguro patch 2: ipi_received cleared in vmx_vcpu_run
         if (Timer.HvElapsed)
         {
             // The preemption timer was loaded with 0 (vmx_update_hv_timer): it exits right after

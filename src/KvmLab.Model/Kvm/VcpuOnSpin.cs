@@ -4,60 +4,66 @@ namespace KvmLab.Model.Kvm;
 /// kvm_vcpu_on_spin (virt/kvm/kvm_main.c, v5.6-5.13): look for a vCPU of the same VM to yield to,
 /// round robin from the last boosted one, in two passes, giving up after a success or three
 /// yield_to failures that returned &lt; 0. Each candidate passes the filters of
-/// <see cref="SpinSkip"/> in kernel order, then kvm_vcpu_eligible_for_directed_yield toggles a
-/// spinning candidate's eligibility so two spinners do not keep yielding to each other.
+/// <see cref="SpinSkip"/> in kernel order (<see cref="Filter"/>), then
+/// kvm_vcpu_eligible_for_directed_yield toggles a spinning candidate's eligibility so two
+/// spinners do not keep yielding to each other.
 /// </summary>
-internal static class VcpuOnSpin
+public static class VcpuOnSpin
 {
-    public static SpinResult Run(Vcpu me, bool yieldToKernelMode)
+    internal static SpinResult Run(Vcpu me, bool yieldToKernelMode)
     {
         Vm vm = me.Vm;
         DirectedYieldOptions opts = vm.Config.DirectedYield;
         YieldStats stats = vm.YieldStats;
-        int last = vm.LastBoostedVcpu;
         int tries = 3;
         int checkedCount = 0;
         int attempts = 0;
         bool yielded = false;
+        bool posted = vm.Config.ApicV || vm.Config.Avic;
         stats.OnSpinCalls++;
         me.InSpinLoop = true;
-        for (int pass = 0; pass < 2 && !yielded && tries > 0; pass++)
+        foreach (int i in CandidateOrder(vm.Vcpus.Count, vm.LastBoostedVcpu))
         {
-            for (int i = 0; i < vm.Vcpus.Count; i++)
+            if (yielded || tries == 0)
             {
-                if (pass == 0 && i <= last)
-                {
-                    continue;
-                }
+                break;
+            }
 
-                if (pass == 1 && i > last)
-                {
-                    break;
-                }
+            Vcpu v = vm.Vcpus[i];
+            checkedCount++;
+            var c = new SpinCandidate(
+                i, v.Ready, v.Mode == VcpuMode.Blocked, v.PvUnhalted || (posted && v.HasPendingInterrupt),
+                v.Preempted, v.PreemptedInKernel, posted && v.HasPendingInterrupt, v.InSpinLoop, v.DyEligible,
+                v.IpiSendersWhileOut.Contains(me.Index));
+            (SpinSkip? skip, bool toggle, bool markSender) = Filter(c, me.Index, yieldToKernelMode, opts);
+            if (toggle)
+            {
+                v.DyEligible = !v.DyEligible;
+            }
 
-                Vcpu v = vm.Vcpus[i];
-                checkedCount++;
-                if (Filter(me, v, yieldToKernelMode, opts) is { } skip)
-                {
-                    stats.Skip(skip);
-                    continue;
-                }
+            if (markSender)
+            {
+                v.IpiSendersWhileOut.Add(me.Index); // strict boost: eligible on this spinner's next PLE exit
+            }
 
-                attempts++;
-                stats.YieldAttempts++;
-                int r = vm.Host.Scheduler.YieldTo(me, v, opts.DeboostYielder);
-                if (r > 0)
-                {
-                    stats.YieldSuccesses++;
-                    vm.LastBoostedVcpu = i;
-                    yielded = true;
-                    break;
-                }
+            if (skip is { } why)
+            {
+                stats.Skip(why);
+                continue;
+            }
 
-                if (r < 0 && --tries == 0)
-                {
-                    break;
-                }
+            attempts++;
+            stats.YieldAttempts++;
+            int r = vm.Host.Scheduler.YieldTo(me, v, opts.DeboostYielder);
+            if (r > 0)
+            {
+                stats.YieldSuccesses++;
+                vm.LastBoostedVcpu = i;
+                yielded = true;
+            }
+            else if (r < 0)
+            {
+                tries--;
             }
         }
 
@@ -66,51 +72,77 @@ internal static class VcpuOnSpin
         return new SpinResult(checkedCount, attempts, yielded);
     }
 
-    /// <summary>The reason to pass over <paramref name="v"/>, or null if it may be yielded to.</summary>
-    private static SpinSkip? Filter(Vcpu me, Vcpu v, bool yieldToKernelMode, DirectedYieldOptions opts)
+    /// <summary>
+    /// The loop's visiting order: pass 0 from last_boosted_vcpu + 1 to the end, pass 1 from 0 to
+    /// last_boosted_vcpu inclusive (kvm_for_each_vcpu with the two `continue`/`break` rules).
+    /// </summary>
+    public static IEnumerable<int> CandidateOrder(int vcpus, int lastBoosted)
     {
-        if (!v.Ready)
+        for (int i = lastBoosted + 1; i < vcpus; i++)
         {
-            return SpinSkip.NotReady;
+            yield return i;
         }
 
-        if (v == me)
+        for (int i = 0; i <= Math.Min(lastBoosted, vcpus - 1); i++)
         {
-            return SpinSkip.Self;
+            yield return i;
+        }
+    }
+
+    /// <summary>
+    /// One candidate's filters in kernel order. Returns the reason to skip it (or null), whether
+    /// kvm_vcpu_eligible_for_directed_yield toggles its dy_eligible, and whether Ishiguro's strict
+    /// boost sets the spinner's bit in its ipi_received.
+    /// </summary>
+    public static (SpinSkip? Skip, bool ToggleEligible, bool MarkSender) Filter(in SpinCandidate c, int meIndex, bool yieldToKernelMode, DirectedYieldOptions opts)
+    {
+        if (!c.Ready)
+        {
+            return (SpinSkip.NotReady, false, false);
         }
 
-        // rcuwait_active && !vcpu_dy_runnable: asleep in kvm_vcpu_block with nothing pending
-        // (kvm_arch_dy_runnable: pv_unhalted, or a posted interrupt with APICv).
-        bool posted = v.Vm.Config.ApicV || v.Vm.Config.Avic;
-        if (v.Mode == VcpuMode.Blocked && !(v.PvUnhalted || (posted && v.HasPendingInterrupt)))
+        if (c.Index == meIndex)
         {
-            return SpinSkip.BlockedNothingPending;
+            return (SpinSkip.Self, false, false);
         }
 
-        if (opts.IpiSenderAware && v.Mode == VcpuMode.Blocked && !v.IpiSendersWhileOut.Contains(me.Index))
+        // Ishiguro 2021 patch 2: a candidate that was not preempted (halted, or woken to take an
+        // interrupt) is boosted only for a spinner that sent it an IPI; otherwise the spinner
+        // marks itself and moves on ("overboost").
+        if (opts.IpiSenderAware && !c.Preempted && !c.IpiFromSpinner)
         {
-            // Ishiguro 2021 patch 2 (overboost): a halted candidate is boosted only for a spinner
-            // that sent it an IPI.
-            return SpinSkip.NotAnIpiSender;
+            return (SpinSkip.NotAnIpiSender, false, true);
         }
 
-        // preempted && yield_to_kernel_mode && !kvm_arch_vcpu_in_kernel; 5.13 (Li) keeps a
-        // user-mode candidate with a pending interrupt; Ishiguro 2021 keeps one the spinner sent
-        // an IPI (lost opportunity).
-        if (v.Preempted && yieldToKernelMode && !v.PreemptedInKernel
-            && !(opts.UserModePendingInterrupt && posted && v.HasPendingInterrupt)
-            && !(opts.IpiSenderAware && v.IpiSendersWhileOut.Contains(me.Index)))
+        if (c.Blocked && !c.DyRunnable)
         {
-            return SpinSkip.PreemptedInUserMode;
+            return (SpinSkip.BlockedNothingPending, false, false);
         }
 
-        // kvm_vcpu_eligible_for_directed_yield.
-        bool eligible = !v.InSpinLoop || v.DyEligible;
-        if (v.InSpinLoop)
+        if (c.Preempted && yieldToKernelMode && !c.InKernel)
         {
-            v.DyEligible = !v.DyEligible;
+            // 5.13 (commit 52acd22faa1a): still a candidate with an interrupt pending.
+            bool pendingRule = opts.UserModePendingInterrupt && c.PendingInterrupt;
+
+            // Ishiguro 2021 patch 2 ("lost opportunity"): a candidate this spinner sent an IPI.
+            if (opts.IpiSenderAware && !pendingRule)
+            {
+                return c.IpiFromSpinner ? Eligibility(c) : (SpinSkip.PreemptedInUserMode, false, true);
+            }
+
+            if (!pendingRule)
+            {
+                return (SpinSkip.PreemptedInUserMode, false, false);
+            }
         }
 
-        return eligible ? null : SpinSkip.NotEligible;
+        return Eligibility(c);
+    }
+
+    /// <summary>kvm_vcpu_eligible_for_directed_yield: eligible unless it spins and is not dy_eligible; a spinner's flag toggles.</summary>
+    private static (SpinSkip? Skip, bool ToggleEligible, bool MarkSender) Eligibility(in SpinCandidate c)
+    {
+        bool eligible = !c.InSpinLoop || c.DyEligible;
+        return (eligible ? null : SpinSkip.NotEligible, c.InSpinLoop, false);
     }
 }

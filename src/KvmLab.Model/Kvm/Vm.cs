@@ -74,7 +74,8 @@ public sealed class Vm
     /// </summary>
     public void DeliverIpiTo(Vcpu source, Vcpu target, int vector)
     {
-        if (Config.DirectedYield.IpiSenderAware && target.Mode is VcpuMode.Preempted or VcpuMode.Blocked or VcpuMode.Polling)
+        // mark_ipi_receiver: only while the target is scheduled out (sched_outed: preempted or asleep).
+        if (Config.DirectedYield.IpiSenderAware && target.Mode is VcpuMode.Preempted or VcpuMode.Blocked)
         {
             target.IpiSendersWhileOut.Add(source.Index);
         }

@@ -31,9 +31,9 @@ public class HostSchedulerTests
 
         public List<SimTime> ReschedRequests { get; } = [];
 
-        protected override void OnScheduledIn(SimTime now) => ScheduledIn.Add(now);
+        protected internal override void OnScheduledIn(SimTime now) => ScheduledIn.Add(now);
 
-        protected override void OnReschedRequested(SimTime now) => ReschedRequests.Add(now);
+        protected internal override void OnReschedRequested(SimTime now) => ReschedRequests.Add(now);
     }
 
     private (RecordingThread Running, RecordingThread Woken) RunFirstFor(SimSpan ran)
