@@ -28,7 +28,7 @@ public static class PleExcess
         ],
         Vms =
         [
-            new VmSpec { Vcpus = 8, StartJitter = SimSpan.FromMilliseconds(5) },
+            new VmSpec { Vcpus = 8, StartJitter = SimSpan.FromMilliseconds(5), Guest = new Model.Guest.GuestConfig { X2ApicCluster = true } },
             .. Enumerable.Range(1, 3).Select(_ => new VmSpec
             {
                 Vcpus = 8, StartJitter = SimSpan.FromMilliseconds(5), Guest = new Model.Guest.GuestConfig { StressCpu = true },

@@ -129,6 +129,7 @@ public sealed class GuestCpu : IEventHandler
     /// <summary>A spin runs in guest mode from now: arm its budget and the pause-loop exit.</summary>
     private void StartSpinSegment()
     {
+        Vcpu.LabelGuestSpan("spinning");
         _segmentStart = _host.Sim.Now;
         _gen++;
         if (_spinBudgetNs != long.MaxValue)
@@ -273,11 +274,17 @@ public sealed class GuestCpu : IEventHandler
         {
             case KindComputeDone:
             case KindSpinDone:
+                if (_act == Activity.Spin)
+                {
+                    Vcpu.LabelGuestSpan("guest");
+                }
+
                 _act = Activity.None;
                 _spinFlag = null;
                 TakeThen()();
                 break;
             case KindSpinBudget:
+                Vcpu.LabelGuestSpan("guest");
                 _act = Activity.None;
                 _spinFlag = null;
                 _then = null;

@@ -419,16 +419,22 @@ public sealed class GuestKernel
                 return;
             }
 
-            cpu.Compute(_host.Costs.GuestCsdQueue, () =>
+            // The csd_lock/fill/llist_add loop over the mask, charged as one stretch of guest time
+            // (the queues are updated when it ends: the targets see the csds after it anyway).
+            cpu.Compute(_host.Costs.GuestCsdQueue * targets.Length, () =>
             {
-                Queue<Csd> q = _csdQueues[targets[i]];
-                if (q.Count == 0)
+                for (int t = i; t < targets.Length; t++)
                 {
-                    toIpi.Add(targets[i]);
+                    Queue<Csd> q = _csdQueues[targets[t]];
+                    if (q.Count == 0)
+                    {
+                        toIpi.Add(targets[t]);
+                    }
+
+                    q.Enqueue(new Csd(functionCost, done));
                 }
 
-                q.Enqueue(new Csd(functionCost, done));
-                QueueAt(i + 1);
+                QueueAt(targets.Length);
             });
         }
 
@@ -480,6 +486,32 @@ public sealed class GuestKernel
     {
         SimSpan half = new(_host.Costs.GuestInterruptEntryExit.Ns / 2);
         Action iret = () => cpu.Compute(half, cpu.ReturnFromInterrupt);
+        if (vector is Vectors.CallFunction or Vectors.CallFunctionSingle && (Vm.Config.ApicV || Vm.Config.Avic))
+        {
+            // With the EOI virtualized nothing in entry, ack and flush waits on anything else: the
+            // entry, the flush overhead and the queued functions are one stretch of guest time,
+            // and each csd is unlocked at its end (the same instant for the usual single csd).
+            Queue<Csd> q = _csdQueues[cpu.Id];
+            SimSpan work = half + _host.Costs.GuestCsdFlush;
+            foreach (Csd c in q)
+            {
+                work += c.FunctionCost;
+            }
+
+            int count = q.Count;
+            cpu.Compute(work, () =>
+            {
+                for (int i = 0; i < count && q.Count > 0; i++)
+                {
+                    q.Dequeue().Done.Signal();
+                }
+
+                // csds queued while the handler ran are flushed the usual way.
+                FlushCsds(cpu, iret);
+            });
+            return;
+        }
+
         cpu.Compute(half, () =>
         {
             switch (vector)

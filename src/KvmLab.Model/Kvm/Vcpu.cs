@@ -518,7 +518,8 @@ public sealed class Vcpu : HostThread, IEventHandler
             return;
         }
 
-        StartPhase(Phase.IrqEnable, c.ExitHostIrqEnable);
+        // IRQ enable and the dispatch to the handler run back to back with nothing to decide between them: one phase.
+        StartPhase(Phase.Dispatch, c.ExitHostIrqEnable + c.ExitHandlerDispatch);
     }
 
     private void BeginFastpath(string span, SimSpan cost, bool reenter)
@@ -852,6 +853,15 @@ public sealed class Vcpu : HostThread, IEventHandler
         Mode = mode;
         _modeSince = now;
         _spanName = spanName;
+    }
+
+    /// <summary>Names the open guest-mode span after what the guest does (the trace shows "spinning" apart from "guest").</summary>
+    internal void LabelGuestSpan(string label)
+    {
+        if (_host.Trace.Enabled && Mode == VcpuMode.InGuest && _spanName != label)
+        {
+            SetMode(VcpuMode.InGuest, label);
+        }
     }
 
     /// <summary>Closes the open span and time accounting at the end of a run.</summary>
