@@ -30,6 +30,7 @@ internal static class OvercommitBench
         RunResult r = ScenarioRunner.Run(spec);
         double wall = sw.Elapsed.TotalSeconds;
         long peak = Process.GetCurrentProcess().PeakWorkingSet64;
+
         Console.WriteLine(string.Create(inv,
             $"overcommit 3 x 96 vCPUs on 96 pCPUs: {r.SimulatedSeconds:F2} simulated s in {wall:F1} wall s ({r.SimulatedSeconds / wall:F3} sim s per wall s), " +
             $"{r.Events} events ({r.Events / wall / 1e6:F2} M events/s), peak working set {peak / (1024.0 * 1024):F0} MiB"));

@@ -71,10 +71,8 @@ public sealed class GuestApic
         }
         else if (g.X2Apic && g.X2ApicCluster)
         {
-            // __x2apic_send_IPI_mask: one write per cluster, its CPUs' bits ORed together.
-            var writes = targets.GroupBy(t => t >> 4).OrderBy(x => x.Key)
-                .Select(x => IcrWrite.FixedLogical(vector, ((uint)x.Key << 16) | x.Aggregate(0u, (m, t) => m | (1u << (t & 15)))))
-                .ToArray();
+            // __x2apic_send_IPI_mask: one write per cluster, its CPUs' bits ORed together, clusters in order.
+            IcrWrite[] writes = ClusterWrites(vector, targets);
             Sequence(writes.Length, (i, next) => cpu.ExitingInstruction(ExitReason.MsrWrite, MsrIndex.X2ApicIcr, writes[i], next), then);
         }
         else if (g.X2Apic)
@@ -109,6 +107,32 @@ public sealed class GuestApic
         {
             cpu.ExitingInstruction(ExitReason.ApicWrite, MsrIndex.XApicEoiOffset, default, then);
         }
+    }
+
+    private static IcrWrite[] ClusterWrites(byte vector, int[] targets)
+    {
+        int maxCluster = 0;
+        foreach (int t in targets)
+        {
+            maxCluster = Math.Max(maxCluster, t >> 4);
+        }
+
+        var masks = new uint[maxCluster + 1];
+        foreach (int t in targets)
+        {
+            masks[t >> 4] |= 1u << (t & 15);
+        }
+
+        var writes = new List<IcrWrite>(masks.Length);
+        for (int c = 0; c < masks.Length; c++)
+        {
+            if (masks[c] != 0)
+            {
+                writes.Add(IcrWrite.FixedLogical(vector, ((uint)c << 16) | masks[c]));
+            }
+        }
+
+        return [.. writes];
     }
 
     /// <summary>The x2APIC logical id of a CPU in cluster mode: (id &gt;&gt; 4) &lt;&lt; 16 | 1 &lt;&lt; (id &amp; 15).</summary>

@@ -132,14 +132,17 @@ public sealed class GuestCpu : IEventHandler
         Vcpu.LabelGuestSpan("spinning");
         _segmentStart = _host.Sim.Now;
         _gen++;
-        if (_spinBudgetNs != long.MaxValue)
+        bool ple = Vcpu.Vm.Config.PauseLoopExiting;
+        SimSpan window = ple ? Vcpu.PleWindow : SimSpan.Zero;
+
+        // Only the earlier of the two can fire before the segment ends: the other is not scheduled.
+        if (_spinBudgetNs != long.MaxValue && (!ple || _spinBudgetNs <= window.Ns))
         {
             _host.Sim.ScheduleAfter(new SimSpan(Math.Max(0, _spinBudgetNs)), this, KindSpinBudget, _gen);
         }
-
-        if (Vcpu.Vm.Config.PauseLoopExiting)
+        else if (ple)
         {
-            _host.Sim.ScheduleAfter(Vcpu.PleWindow, this, KindPauseLoopExit, _gen);
+            _host.Sim.ScheduleAfter(window, this, KindPauseLoopExit, _gen);
         }
     }
 

@@ -4,11 +4,12 @@ namespace KvmLab.Model.HostOs;
 
 /// <summary>
 /// One CPU's CFS run queue: the runnable threads not on the CPU, ordered by (vruntime, id) —
-/// the id breaks ties so the order is total and deterministic.
+/// the id breaks ties so the order is total and deterministic. A run queue holds a handful of
+/// threads, so a sorted list (binary search, no allocation per enqueue) beats a tree.
 /// </summary>
 public sealed class CfsRunQueue(Pcpu cpu)
 {
-    private readonly SortedSet<HostThread> _queued = new(ByVruntime.Instance);
+    private readonly List<HostThread> _queued = new(4);
 
     public Pcpu Cpu { get; } = cpu;
 
@@ -17,7 +18,7 @@ public sealed class CfsRunQueue(Pcpu cpu)
 
     public int QueuedCount => _queued.Count;
 
-    public HostThread? Leftmost => _queued.Count == 0 ? null : _queued.Min;
+    public HostThread? Leftmost => _queued.Count == 0 ? null : _queued[0];
 
     public long QueuedWeight { get; private set; }
 
@@ -35,21 +36,27 @@ public sealed class CfsRunQueue(Pcpu cpu)
 
     internal void Enqueue(HostThread t)
     {
-        if (!_queued.Add(t))
+        int at = _queued.BinarySearch(t, ByVruntime.Instance);
+        if (at >= 0)
         {
             throw new InvalidOperationException($"Thread {t.Name} is already queued on CPU {Cpu.Id}.");
         }
 
+        _queued.Insert(~at, t);
         QueuedWeight += t.Weight;
     }
 
     internal void Remove(HostThread t)
     {
-        if (_queued.Remove(t))
+        int at = _queued.IndexOf(t);
+        if (at >= 0)
         {
+            _queued.RemoveAt(at);
             QueuedWeight -= t.Weight;
         }
     }
+
+    private bool IsQueued(HostThread t) => _queued.IndexOf(t) >= 0;
 
     /// <summary>clear_buddies: forget <paramref name="t"/> as next, last or skip buddy.</summary>
     internal void ClearBuddies(HostThread t)
@@ -95,12 +102,12 @@ public sealed class CfsRunQueue(Pcpu cpu)
             }
         }
 
-        if (Last is { } last && _queued.Contains(last) && WakeupPreemptEntity(last, left, wakeupGranularityNs) < 1)
+        if (Last is { } last && IsQueued(last) && WakeupPreemptEntity(last, left, wakeupGranularityNs) < 1)
         {
             se = last;
         }
 
-        if (Next is { } next && _queued.Contains(next) && WakeupPreemptEntity(next, left, wakeupGranularityNs) < 1)
+        if (Next is { } next && IsQueued(next) && WakeupPreemptEntity(next, left, wakeupGranularityNs) < 1)
         {
             se = next;
         }
@@ -125,11 +132,7 @@ public sealed class CfsRunQueue(Pcpu cpu)
         return vdiff > gran ? 1 : 0;
     }
 
-    private HostThread? Second()
-    {
-        using SortedSet<HostThread>.Enumerator e = _queued.GetEnumerator();
-        return e.MoveNext() && e.MoveNext() ? e.Current : null;
-    }
+    private HostThread? Second() => _queued.Count > 1 ? _queued[1] : null;
 
     /// <summary>update_min_vruntime: the floor follows the smallest of current and leftmost, never back.</summary>
     internal void UpdateMinVruntime(HostThread? current)

@@ -45,6 +45,9 @@ public sealed class LapicTimer
     /// <summary>The preemption timer elapsed while the vCPU was out of guest mode: the next entry exits at once.</summary>
     public bool HvElapsed { get; private set; }
 
+    /// <summary>An injected expiry still waits for kvm_wait_lapic_expire at the next entry.</summary>
+    internal bool AwaitsEntryWait => _expiredDeadline is not null;
+
     /// <summary>The current lapic_timer_advance_ns.</summary>
     public SimSpan Advance { get; private set; }
 

@@ -84,6 +84,7 @@ public sealed class Vcpu : HostThread, IEventHandler
         Handler,
         EnterLoop,
         VmEntry,
+        EnterLoopAndEntry,
         BlockExit,
     }
 
@@ -185,7 +186,16 @@ public sealed class Vcpu : HostThread, IEventHandler
         _reenter = false;
         Stats.CountExit(reason);
         SetMode(VcpuMode.InHost, ExitSpanName(reason));
-        StartPhase(Phase.VmExit, _host.Costs.VmExit);
+        if (reason is ExitReason.MsrWrite or ExitReason.PreemptionTimer)
+        {
+            // vmx_exit_handlers_fastpath looks at these two: the decision waits for the exit.
+            StartPhase(Phase.VmExit, _host.Costs.VmExit);
+            return;
+        }
+
+        // No fastpath for any other reason: exit, IRQ enable and dispatch as one phase.
+        var c = _host.Costs;
+        StartPhase(Phase.Dispatch, c.VmExit + c.ExitHostIrqEnable + c.ExitHandlerDispatch);
     }
 
     /// <summary>
@@ -307,7 +317,7 @@ public sealed class Vcpu : HostThread, IEventHandler
         {
             case VcpuMode.Created:
                 SetMode(VcpuMode.InHost, "run loop");
-                StartPhase(Phase.EnterLoop, _host.Costs.EnterGuestLoop);
+                StartEnterLoop();
                 break;
             case VcpuMode.Blocked:
                 // Woken in kvm_vcpu_block's schedule(): leave the block.
@@ -316,7 +326,7 @@ public sealed class Vcpu : HostThread, IEventHandler
                 break;
             case VcpuMode.Preempted:
                 SetMode(VcpuMode.InHost, "run loop");
-                StartPhase(Phase.EnterLoop, _host.Costs.EnterGuestLoop);
+                StartEnterLoop();
                 break;
             default:
                 throw new InvalidOperationException($"{Name} scheduled in while {Mode}.");
@@ -474,6 +484,18 @@ public sealed class Vcpu : HostThread, IEventHandler
             case Phase.EnterLoop:
                 InjectPendingTimer();
                 StartEntry();
+                break;
+            case Phase.EnterLoopAndEntry:
+                if (Timer.Pending)
+                {
+                    // A timer expired during the run loop: vcpu_enter_guest's last request check
+                    // cancels the entry and loops (cancel_injection), injecting it.
+                    InjectPendingTimer();
+                    StartEntry();
+                    break;
+                }
+
+                EnterGuest();
                 break;
             case Phase.VmEntry:
                 EnterGuest();
@@ -721,6 +743,28 @@ public sealed class Vcpu : HostThread, IEventHandler
         StartPhase(Phase.VmEntry, cost);
     }
 
+    /// <summary>
+    /// vcpu_enter_guest up to VMRESUME. With nothing to inject or wait out, the run loop and the
+    /// entry are one phase (one event); otherwise the run loop injects, then the entry waits.
+    /// </summary>
+    private void StartEnterLoop()
+    {
+        var c = _host.Costs;
+        if (Timer.Pending || Timer.AwaitsEntryWait)
+        {
+            StartPhase(Phase.EnterLoop, c.EnterGuestLoop);
+            return;
+        }
+
+        SimSpan cost = c.EnterGuestLoop + c.VmEntry;
+        if (Vm.Config.PassthroughTimer)
+        {
+            cost += c.PassthroughTimerSwitch;
+        }
+
+        StartPhase(Phase.EnterLoopAndEntry, cost);
+    }
+
     private void StartBlockExit()
     {
         // vmx_post_block: kvm_lapic_switch_to_hv_timer.
@@ -805,7 +849,7 @@ public sealed class Vcpu : HostThread, IEventHandler
             SetMode(was, span); // schedule() picked this thread again: no switch
         }
 
-        StartPhase(Phase.EnterLoop, _host.Costs.EnterGuestLoop);
+        StartEnterLoop();
     }
 
     private void EnterGuest()

@@ -62,6 +62,33 @@ public sealed class Vm
     /// </summary>
     public void DeliverIpi(Vcpu source, IcrWrite icr)
     {
+        if (icr.Shorthand == IcrWrite.ApicDestNoShort && icr.IsPhysical)
+        {
+            // The common case, without the iterator: one physical destination.
+            if (icr.Destination < _vcpus.Count)
+            {
+                DeliverIpiTo(source, _vcpus[(int)icr.Destination], icr.Vector);
+            }
+
+            return;
+        }
+
+        if (icr.Shorthand == IcrWrite.ApicDestNoShort && Guest.X2Apic)
+        {
+            int cluster = (int)(icr.Destination >> 16);
+            uint mask = icr.Destination & 0xFFFF;
+            for (int bit = 0; bit < 16; bit++)
+            {
+                int id = (cluster << 4) + bit;
+                if ((mask & (1u << bit)) != 0 && id < _vcpus.Count)
+                {
+                    DeliverIpiTo(source, _vcpus[id], icr.Vector);
+                }
+            }
+
+            return;
+        }
+
         foreach (Vcpu v in Targets(source, icr))
         {
             DeliverIpiTo(source, v, icr.Vector);
