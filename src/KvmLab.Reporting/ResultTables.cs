@@ -44,7 +44,8 @@ public static class ResultTables
     public static string ExitBreakdown(ExperimentResult x)
     {
         var names = x.Baseline.Runs[0].Metrics.Select(m => m.Name)
-            .Where(n => n.StartsWith("exits_per_s.", StringComparison.Ordinal) || n is "fastpath_share" or "vcpu_time_outside_guest" or "halt_poll_success")
+            .Where(n => n.StartsWith("exits_per_s.", StringComparison.Ordinal) || n.StartsWith("dy_", StringComparison.Ordinal)
+                || n is "fastpath_share" or "vcpu_time_outside_guest" or "halt_poll_success")
             .ToList();
         var t = new TextTable("exits and host time", x.Baseline.Name, x.Optimized.Name, "unit");
         foreach (string n in names)
