@@ -26,7 +26,7 @@ public class ScenarioLoaderTests
           iterations: 10
         """;
 
-    public static TheoryData<string> ScenarioFiles => ["kut-ipi.yaml", "ipi-bench-8vcpu.yaml", "cyclictest.yaml", "hackbench-avic.yaml", "memcached.yaml"];
+    public static TheoryData<string> ScenarioFiles => ["kut-ipi.yaml", "ipi-bench-8vcpu.yaml", "cyclictest.yaml", "hackbench-avic.yaml", "memcached.yaml", "overcommit-ebizzy.yaml"];
 
     [Theory]
     [MemberData(nameof(ScenarioFiles))]
@@ -220,5 +220,23 @@ public class ScenarioLoaderTests
 
         string tooBig = Valid.Replace("machine:", "kvm:\n  lapic_timer_advance_ns: 9000\nmachine:", StringComparison.Ordinal);
         AssertError(Fails(tooBig), 7, "kvm.lapic_timer_advance_ns");
+    }
+
+    [Fact]
+    public void OvercommitKeys_SpinlockStressAndStartJitter()
+    {
+        string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux\n      spinlock: ticket\n      stress_cpu: true", StringComparison.Ordinal)
+            .Replace("    pin: true", "    pin: true\n    start_jitter: 3ms", StringComparison.Ordinal);
+        VmSpec vm = Assert.Single(ScenarioLoader.Parse(yaml, File).Vms);
+        Assert.Equal(Model.Guest.SpinlockKind.Ticket, vm.Guest.Spinlock);
+        Assert.True(vm.Guest.StressCpu);
+        Assert.Equal(SimSpan.FromMilliseconds(3), vm.StartJitter);
+    }
+
+    [Fact]
+    public void UnknownSpinlock_NamesTheKey()
+    {
+        string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux\n      spinlock: mcs", StringComparison.Ordinal);
+        Assert.Equal("vms[0].guest.spinlock", Fails(yaml).Key);
     }
 }
