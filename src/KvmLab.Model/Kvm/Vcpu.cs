@@ -213,8 +213,7 @@ public sealed class Vcpu : HostThread, IEventHandler
                 break;
             case VcpuMode.Polling:
                 // kvm_vcpu_check_block sees kvm_cpu_has_pending_timer on a later pass.
-                SimSpan phase = SimSpan.FromNanoseconds(_rng.NextDouble() * _host.Costs.HaltPollIteration.Ns);
-                _host.Sim.ScheduleAfter(_host.Costs.HostTimerInterrupt + phase, this, KindPollDetect, _phaseGen);
+                SchedulePollDetect(_host.Costs.HostTimerInterrupt);
                 break;
             case VcpuMode.Blocked:
                 // The pCPU leaves its idle state, runs the hrtimer interrupt, wakes the thread.
@@ -273,8 +272,7 @@ public sealed class Vcpu : HostThread, IEventHandler
             case VcpuMode.Polling:
                 // kvm_vcpu_check_block sees the bit on a later pass: the line moves, then the
                 // pass in progress finishes (a uniform phase within one poll iteration).
-                SimSpan phase = SimSpan.FromNanoseconds(_rng.NextDouble() * _host.Costs.HaltPollIteration.Ns);
-                _host.Sim.ScheduleAfter(_host.Costs.CacheLineTransfer + phase, this, KindPollDetect, _phaseGen);
+                SchedulePollDetect(_host.Costs.CacheLineTransfer);
                 break;
             case VcpuMode.Blocked:
                 // kvm_vcpu_kick -> kvm_vcpu_wake_up -> rcuwait_wake_up.
@@ -286,6 +284,17 @@ public sealed class Vcpu : HostThread, IEventHandler
                 // PIR is synced to the virtual IRR at the next VM entry.
                 break;
         }
+    }
+
+    /// <summary>
+    /// kvm_vcpu_check_block sees the new work on a later pass of the poll loop: after
+    /// <paramref name="reach"/> (the line moving, or the host interrupt), then the pass in progress
+    /// finishes (a uniform phase within one poll iteration).
+    /// </summary>
+    private void SchedulePollDetect(SimSpan reach)
+    {
+        SimSpan phase = SimSpan.FromNanoseconds(_rng.NextDouble() * _host.Costs.HaltPollIteration.Ns);
+        _host.Sim.ScheduleAfter(reach + phase, this, KindPollDetect, _phaseGen);
     }
 
     /// <summary>Starts the vCPU thread (the first KVM_RUN).</summary>
@@ -365,8 +374,7 @@ public sealed class Vcpu : HostThread, IEventHandler
         switch (Mode)
         {
             case VcpuMode.Polling:
-                SimSpan phase = SimSpan.FromNanoseconds(_rng.NextDouble() * _host.Costs.HaltPollIteration.Ns);
-                _host.Sim.ScheduleAfter(_host.Costs.CacheLineTransfer + phase, this, KindPollDetect, _phaseGen);
+                SchedulePollDetect(_host.Costs.CacheLineTransfer);
                 break;
             case VcpuMode.Blocked:
                 WakeThread();
