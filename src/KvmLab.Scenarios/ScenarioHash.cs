@@ -17,6 +17,7 @@ public static class ScenarioHash
         Add("warmup", s.Warmup.Ns);
         Add("pcpus", s.Machine.Pcpus);
         Add("hz", s.Machine.HostHz);
+        Add("host_hogs", s.Machine.HostHogs);
         Add("profile", s.Profile);
         Add("features", string.Join(",", s.Features.Order(StringComparer.Ordinal)));
         Add("halt_poll", s.HaltPollMax.Ns);

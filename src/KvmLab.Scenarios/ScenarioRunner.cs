@@ -56,6 +56,11 @@ public static class ScenarioRunner
         }
 
         host.MeasureFrom = SimTime.Zero + spec.Warmup;
+        for (int i = 0; i < spec.Machine.HostHogs; i++)
+        {
+            host.Scheduler.Start(new Model.HostOs.CpuHog($"hog{i}", host.NextThreadId(), host.Scheduler));
+        }
+
         for (int i = 0; i < vms.Count; i++)
         {
             vms[i].Start(spec.Vms[i].StartJitter);

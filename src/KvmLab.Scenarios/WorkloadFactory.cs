@@ -7,7 +7,7 @@ namespace KvmLab.Scenarios;
 /// <summary>Turns a workload spec into a workload, checking each parameter with its line.</summary>
 public static class WorkloadFactory
 {
-    public static IReadOnlyList<string> Types { get; } = ["kut-ipi", "ipi-bench", "cyclictest", "hackbench", "memcached", "ipi-send", "fio", "ebizzy", "lock-stress"];
+    public static IReadOnlyList<string> Types { get; } = ["kut-ipi", "ipi-bench", "cyclictest", "hackbench", "memcached", "ipi-send", "fio", "ebizzy", "lock-stress", "pbzip2"];
 
     public static IReadOnlyList<string> ParametersOf(string type) => type switch
     {
@@ -20,6 +20,7 @@ public static class WorkloadFactory
         "fio" => FioParameters.Names,
         "ebizzy" => ["threads"],
         "lock-stress" => ["locks", "outside_us", "inside_us"],
+        "pbzip2" => ["threads"],
         _ => [],
     };
 
@@ -34,6 +35,7 @@ public static class WorkloadFactory
         "fio" => FioParameters.Description,
         "ebizzy" => "ebizzy -M: threads copy, search and free 512 KiB chunks; heap trims shoot down TLBs (records/s)",
         "lock-stress" => "kernel spinlock loop on shared locks, one thread per vCPU (acquisitions/s)",
+        "pbzip2" => "pbzip2: producer, one compressing consumer per vCPU, writer, over a bounded queue (blocks/s)",
         _ => "",
     };
 
@@ -144,6 +146,8 @@ public static class WorkloadFactory
                 return FioParameters.Create(p, file);
             case "ebizzy":
                 return new EbizzyWorkload { Threads = (int)Long("threads", 0, 0) };
+            case "pbzip2":
+                return new Pbzip2Workload { Threads = (int)Long("threads", 0, 0) };
             case "lock-stress":
                 return new LockStressWorkload
                 {

@@ -100,4 +100,23 @@ public class ScenarioRunnerTests
         Assert.Equal("workload.set_ratio", e.Key);
         Assert.Equal(9, e.Line);
     }
+
+    [Fact]
+    public void Pbzip2_WithHostHogs_CompressesBlocks_AndHogsTakeCpu()
+    {
+        var spec = new ScenarioSpec
+        {
+            Duration = SimSpan.FromMilliseconds(400),
+            Warmup = SimSpan.FromMilliseconds(100),
+            Machine = new Model.Hardware.MachineSpec { Pcpus = 4, HostHogs = 2 },
+            Features = ["apicv", "halt-polling", "hlt-exits", "ple"],
+            Vms = [new VmSpec { Vcpus = 4 }],
+            Workload = new WorkloadSpec { Type = "pbzip2" },
+        };
+        RunResult r = ScenarioRunner.Run(spec);
+
+        // 4 consumers at 90 ms a block on 4 pCPUs shared with 2 hogs: well under 44 blocks/s.
+        Assert.InRange(r.Metric("blocks_per_s"), 1, 44);
+        Assert.True(r.Metric("host_context_switches_per_s") > 0);
+    }
 }

@@ -14,6 +14,17 @@ public sealed class GuestWaitQueue(string name)
 
     public int Waiting => _waiters.Count;
 
+    /// <summary>Adds a token before anyone waits (an initial count, as a semaphore's).</summary>
+    public void Post()
+    {
+        if (_waiters.Count > 0)
+        {
+            throw new InvalidOperationException($"{Name}: Post() is for initial tokens; wake waiters through the kernel.");
+        }
+
+        Tokens++;
+    }
+
     /// <summary>Takes a token if there is one.</summary>
     internal bool TryTake()
     {

@@ -7,4 +7,7 @@ public sealed record MachineSpec
 
     /// <summary>Host timer frequency (CONFIG_HZ); drives the CFS tick when a CPU is contended.</summary>
     public int HostHz { get; init; } = 250;
+
+    /// <summary>CPU-bound host threads (unpinned) competing with the vCPU threads.</summary>
+    public int HostHogs { get; init; }
 }
