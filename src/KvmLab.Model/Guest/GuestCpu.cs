@@ -58,6 +58,17 @@ public sealed class GuestCpu : IEventHandler
     /// <summary>The guest runs at CPL3 now (user-mode compute); everything else is CPL0.</summary>
     public bool UserMode { get; private set; }
 
+    /// <summary>This CPU's reusable smp_call_function state.</summary>
+    internal GuestKernel.CallFunctionCall? CallState { get; set; }
+
+    /// <summary>The interrupt return path (second half of entry/exit, then IRET), made once.</summary>
+    internal Action? Iret { get; set; }
+
+    /// <summary><see cref="ReturnFromInterrupt"/> as a delegate, made once.</summary>
+    internal Action ReturnFromInterruptAction => _returnFromInterrupt ??= ReturnFromInterrupt;
+
+    private Action? _returnFromInterrupt;
+
     /// <summary>This CPU's hrtimers and LAPIC timer.</summary>
     public GuestTimers Timers { get; }
 

@@ -158,7 +158,8 @@ public sealed class GuestKernel
             return;
         }
 
-        Action resume = () => RunTask(cpu, task);
+        // One continuation per task, made once: stepping a task allocates no closure.
+        Action resume = task.Resume ??= () => RunTask(_cpus[task.Cpu], task);
         switch (op.Kind)
         {
             case GuestOpKind.Compute:
@@ -393,52 +394,98 @@ public sealed class GuestKernel
 
     private void CallFunction(GuestCpu cpu, int[] targets, SimSpan functionCost, bool wait, Action then)
     {
-        var done = new GuestFlag();
-        done.Arm(targets.Length);
-        bool single = targets.Length == 1;
-        var toIpi = new List<int>(targets.Length);
+        // One call in flight per CPU (it runs with preemption off and never from an interrupt
+        // handler), so each CPU reuses one state object and its delegates. The done flag is new
+        // per call: targets may still hold a csd of a call that did not wait.
+        CallFunctionCall call = cpu.CallState ??= new CallFunctionCall(this, cpu);
+        call.Begin(targets, functionCost, wait, then);
+    }
 
-        void QueueAt(int i)
+    /// <summary>The steps of one smp_call_function_* on one CPU, with their continuations made once.</summary>
+    internal sealed class CallFunctionCall
+    {
+        private readonly GuestKernel _k;
+        private readonly GuestCpu _cpu;
+        private readonly List<int> _toIpi = [];
+        private readonly Action _queued;
+        private readonly Action _sent;
+        private readonly Action _waitDone;
+        private readonly Action _spin;
+        private int[] _targets = [];
+        private SimSpan _cost;
+        private bool _wait;
+        private Action? _then;
+        private GuestFlag _done = new();
+
+        public CallFunctionCall(GuestKernel k, GuestCpu cpu)
         {
-            if (i == targets.Length)
+            _k = k;
+            _cpu = cpu;
+            _queued = Queued;
+            _spin = () => _cpu.SpinUntil(_done, Finish);
+            _waitDone = () =>
             {
-                Action after = wait ? () => cpu.SpinUntil(done, then) : then;
-                if (toIpi.Count == 0)
+                if (_wait)
                 {
-                    after();
-                }
-                else if (single)
-                {
-                    Apic.SendIpi(cpu, Vectors.CallFunctionSingle, toIpi[0], after);
+                    _spin();
                 }
                 else
                 {
-                    Apic.SendIpiMany(cpu, Vectors.CallFunction, [.. toIpi], () => PvSchedYield(cpu, targets, after));
+                    Finish();
                 }
+            };
+            Action waitDone = _waitDone;
+            _sent = () => _k.PvSchedYield(_cpu, _targets, waitDone);
+        }
 
-                return;
-            }
+        public void Begin(int[] targets, SimSpan cost, bool wait, Action then)
+        {
+            _targets = targets;
+            _cost = cost;
+            _wait = wait;
+            _then = then;
+            _done = new GuestFlag();
+            _done.Arm(targets.Length);
+            _toIpi.Clear();
 
             // The csd_lock/fill/llist_add loop over the mask, charged as one stretch of guest time
             // (the queues are updated when it ends: the targets see the csds after it anyway).
-            cpu.Compute(_host.Costs.GuestCsdQueue * targets.Length, () =>
-            {
-                for (int t = i; t < targets.Length; t++)
-                {
-                    Queue<Csd> q = _csdQueues[targets[t]];
-                    if (q.Count == 0)
-                    {
-                        toIpi.Add(targets[t]);
-                    }
-
-                    q.Enqueue(new Csd(functionCost, done));
-                }
-
-                QueueAt(targets.Length);
-            });
+            _cpu.Compute(_k._host.Costs.GuestCsdQueue * targets.Length, _queued);
         }
 
-        QueueAt(0);
+        private void Queued()
+        {
+            foreach (int t in _targets)
+            {
+                Queue<Csd> q = _k._csdQueues[t];
+                if (q.Count == 0)
+                {
+                    _toIpi.Add(t);
+                }
+
+                q.Enqueue(new Csd(_cost, _done));
+            }
+
+            if (_toIpi.Count == 0)
+            {
+                _waitDone();
+            }
+            else if (_targets.Length == 1)
+            {
+                _k.Apic.SendIpi(_cpu, Vectors.CallFunctionSingle, _toIpi[0], _waitDone);
+            }
+            else
+            {
+                _k.Apic.SendIpiMany(_cpu, Vectors.CallFunction, [.. _toIpi], _sent);
+            }
+        }
+
+        private void Finish()
+        {
+            Action then = _then!;
+            _then = null;
+            then();
+        }
     }
 
     /// <summary>
@@ -446,7 +493,7 @@ public sealed class GuestKernel
     /// the IPIs, yield by KVM_HC_SCHED_YIELD to the first target whose steal-time preempted flag
     /// is set (vcpu_is_preempted).
     /// </summary>
-    private void PvSchedYield(GuestCpu cpu, int[] targets, Action then)
+    internal void PvSchedYield(GuestCpu cpu, int[] targets, Action then)
     {
         if (Vm.Config.DirectedYield.PvSchedYield)
         {
@@ -485,7 +532,7 @@ public sealed class GuestKernel
     internal void HandleInterrupt(GuestCpu cpu, int vector)
     {
         SimSpan half = new(_host.Costs.GuestInterruptEntryExit.Ns / 2);
-        Action iret = () => cpu.Compute(half, cpu.ReturnFromInterrupt);
+        Action iret = cpu.Iret ??= () => cpu.Compute(half, cpu.ReturnFromInterruptAction);
         if (vector is Vectors.CallFunction or Vectors.CallFunctionSingle && (Vm.Config.ApicV || Vm.Config.Avic))
         {
             // With the EOI virtualized nothing in entry, ack and flush waits on anything else: the

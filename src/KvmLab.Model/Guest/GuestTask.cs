@@ -34,6 +34,9 @@ public sealed class GuestTask(string name, int cpu, IEnumerable<GuestOp> program
     /// <summary>When the task last got the CPU.</summary>
     internal Engine.Time.SimTime RanSince { get; set; }
 
+    /// <summary>The kernel's continuation that steps this task (cached).</summary>
+    internal Action? Resume { get; set; }
+
     /// <summary>The hrtimer of clock_nanosleep (one per task, re-armed each sleep).</summary>
     internal GuestHrtimer? SleepTimer { get; set; }
 
