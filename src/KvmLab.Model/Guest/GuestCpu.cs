@@ -58,6 +58,9 @@ public sealed class GuestCpu : IEventHandler
     /// <summary>The guest runs at CPL3 now (user-mode compute); everything else is CPL0.</summary>
     public bool UserMode { get; private set; }
 
+    /// <summary>This CPU's idle-loop continuations.</summary>
+    internal GuestKernel.IdleSteps? Idle { get; set; }
+
     /// <summary>This CPU's reusable smp_call_function state.</summary>
     internal GuestKernel.CallFunctionCall? CallState { get; set; }
 

@@ -336,9 +336,11 @@ public sealed class GuestKernel
             return;
         }
 
+        // The idle loop's continuations are made once per CPU: idling allocates nothing.
+        IdleSteps steps = cpu.Idle ??= new IdleSteps(this, cpu);
         if (!IsLinux)
         {
-            cpu.Halt(() => IdlePass(cpu)); // kvm-unit-tests: "hlt; jmp 1b"
+            cpu.Halt(steps.Again); // kvm-unit-tests: "hlt; jmp 1b"
             return;
         }
 
@@ -347,27 +349,44 @@ public sealed class GuestKernel
             var f = new GuestFlag();
             f.Arm(1);
             cpu.IdlePollFlag = f;
-            cpu.SpinUntil(f, () =>
-            {
-                cpu.IdlePollFlag = null;
-                IdlePass(cpu);
-            });
+            cpu.SpinUntil(f, steps.PollDone);
             return;
         }
 
-        cpu.Compute(_host.Costs.GuestIdleLoop, () =>
-            cpu.Timers.MaybeStopTick(cpu.LastIdle, () =>
+        cpu.Compute(_host.Costs.GuestIdleLoop, steps.AfterLoop);
+    }
+
+    /// <summary>One CPU's idle-loop continuations.</summary>
+    internal sealed class IdleSteps
+    {
+        public IdleSteps(GuestKernel k, GuestCpu cpu)
+        {
+            Again = () => k.IdlePass(cpu);
+            PollDone = () =>
             {
-                if (_runQueues[cpu.Id].Count > 0)
+                cpu.IdlePollFlag = null;
+                k.IdlePass(cpu);
+            };
+            Action afterStop = () =>
+            {
+                if (k._runQueues[cpu.Id].Count > 0)
                 {
-                    ExitIdle(cpu);
+                    k.ExitIdle(cpu);
                 }
                 else
                 {
                     // default_idle: STI; HLT. The interrupt that ends it runs first, then the loop.
-                    cpu.Halt(() => IdlePass(cpu));
+                    cpu.Halt(Again);
                 }
-            }));
+            };
+            AfterLoop = () => cpu.Timers.MaybeStopTick(cpu.LastIdle, afterStop);
+        }
+
+        public Action Again { get; }
+
+        public Action PollDone { get; }
+
+        public Action AfterLoop { get; }
     }
 
     private void ExitIdle(GuestCpu cpu)
