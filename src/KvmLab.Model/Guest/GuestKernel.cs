@@ -166,7 +166,7 @@ public sealed class GuestKernel
                 cpu.Compute(op.Duration, resume, op.User);
                 break;
             case GuestOpKind.CallFunction:
-                CallFunction(cpu, op.Targets!, op.FunctionCost, op.Wait, resume);
+                SmpCallFunctionMany(cpu, op.Targets!, op.FunctionCost, op.Wait, resume);
                 break;
             case GuestOpKind.KutOnCpu:
                 KutOnCpu(cpu, op.Targets![0], resume);
@@ -408,10 +408,7 @@ public sealed class GuestKernel
     /// smp_call_function_single / smp_call_function_many: queue a csd on every target (IPI only
     /// a target whose queue was empty), then with wait=1 spin until every function has run.
     /// </summary>
-    public void SmpCallFunctionMany(GuestCpu cpu, int[] targets, SimSpan functionCost, bool wait, Action then) =>
-        CallFunction(cpu, targets, functionCost, wait, then);
-
-    private void CallFunction(GuestCpu cpu, int[] targets, SimSpan functionCost, bool wait, Action then)
+    public void SmpCallFunctionMany(GuestCpu cpu, int[] targets, SimSpan functionCost, bool wait, Action then)
     {
         // One call in flight per CPU (it runs with preemption off and never from an interrupt
         // handler), so each CPU reuses one state object and its delegates. The done flag is new

@@ -56,9 +56,7 @@ public sealed class GuestTimers
         }
 
         TickStopped = false;
-        long period = TickPeriod.Ns;
-        var next = new SimTime(((_host.Sim.Now.Ns / period) + 1) * period);
-        Arm(Tick, next, then);
+        Arm(Tick, NextTickBoundary(), then);
     }
 
     /// <summary>hrtimer_start: queue the timer; reprogram the device if it is now the earliest.</summary>
@@ -66,10 +64,7 @@ public sealed class GuestTimers
     {
         _cpu.Compute(_host.Costs.GuestHrtimerStart, () =>
         {
-            t.Generation++;
-            t.Expires = expires;
-            t.IsArmed = true;
-            _queue.Enqueue((t, t.Generation), (expires.Ns, _seq++));
+            Enqueue(t, expires);
             if (Programmed is not { } p || expires < p)
             {
                 Program(expires, then);
@@ -183,6 +178,22 @@ public sealed class GuestTimers
         return null;
     }
 
+    /// <summary>Queues (or re-queues) a timer; a stale entry of its earlier arming is skipped by generation.</summary>
+    private void Enqueue(GuestHrtimer t, SimTime expires)
+    {
+        t.Generation++;
+        t.Expires = expires;
+        t.IsArmed = true;
+        _queue.Enqueue((t, t.Generation), (expires.Ns, _seq++));
+    }
+
+    /// <summary>The next multiple of the tick period after now (ticks are aligned across CPUs).</summary>
+    private SimTime NextTickBoundary()
+    {
+        long period = TickPeriod.Ns;
+        return new SimTime(((_host.Sim.Now.Ns / period) + 1) * period);
+    }
+
     /// <summary>lapic_next_deadline: WRMSR IA32_TSC_DEADLINE (an exit unless passed through).</summary>
     private void Program(SimTime deadline, Action then)
     {
@@ -210,12 +221,7 @@ public sealed class GuestTimers
             cpu.Kernel.OnTick(cpu);
             if (!TickStopped && Tick is { } tick)
             {
-                long period = TickPeriod.Ns;
-                var next = new SimTime(((_host.Sim.Now.Ns / period) + 1) * period);
-                tick.Generation++;
-                tick.Expires = next;
-                tick.IsArmed = true;
-                _queue.Enqueue((tick, tick.Generation), (next.Ns, _seq++));
+                Enqueue(tick, NextTickBoundary());
             }
 
             then();

@@ -156,10 +156,6 @@ public sealed class HostScheduler : IEventHandler
         return true;
     }
 
-    public long YieldAttempts { get; private set; }
-
-    public long YieldSuccesses { get; private set; }
-
     /// <summary>
     /// yield_to(p, preempt=true) (kernel/sched/core.c, v5.6) called by the running
     /// <paramref name="yielder"/>: -ESRCH (-1) if both run queues hold one task; 0 if the target
@@ -172,7 +168,6 @@ public sealed class HostScheduler : IEventHandler
     /// </summary>
     public int YieldTo(HostThread yielder, HostThread target, bool deboostYielder = false)
     {
-        YieldAttempts++;
         Pcpu rq = RequireRunning(yielder);
         Pcpu? prq = target.Cpu;
         if (prq is null)
@@ -209,7 +204,6 @@ public sealed class HostScheduler : IEventHandler
             RequestResched(other); // resched_curr(p_rq)
         }
 
-        YieldSuccesses++;
         return 1;
     }
 

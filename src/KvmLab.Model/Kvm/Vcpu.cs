@@ -717,10 +717,8 @@ public sealed class Vcpu : HostThread, IEventHandler
             return SimSpan.Zero;
         }
 
-        Vm.YieldStats.YieldAttempts++;
-        if (_host.Scheduler.YieldTo(this, target, Vm.Config.DirectedYield.DeboostYielder) > 0)
+        if (Vm.YieldTo(this, target) > 0)
         {
-            Vm.YieldStats.YieldSuccesses++;
             _yielded = true;
         }
 

@@ -26,13 +26,7 @@ public static class VcpuOnSpin
         int last = vm.LastBoostedVcpu;
         for (int k = 0; k < n && !yielded && tries > 0; k++)
         {
-            // CandidateOrder without the iterator: last + 1 .. n - 1, then 0 .. last.
-            int i = last + 1 + k;
-            if (i >= n)
-            {
-                i -= n;
-            }
-
+            int i = CandidateAt(n, last, k);
             Vcpu v = vm.Vcpus[i];
             checkedCount++;
             if (!v.Ready)
@@ -64,11 +58,9 @@ public static class VcpuOnSpin
             }
 
             attempts++;
-            stats.YieldAttempts++;
-            int r = vm.Host.Scheduler.YieldTo(me, v, opts.DeboostYielder);
+            int r = vm.YieldTo(me, v);
             if (r > 0)
             {
-                stats.YieldSuccesses++;
                 vm.LastBoostedVcpu = i;
                 yielded = true;
             }
@@ -87,17 +79,14 @@ public static class VcpuOnSpin
     /// The loop's visiting order: pass 0 from last_boosted_vcpu + 1 to the end, pass 1 from 0 to
     /// last_boosted_vcpu inclusive (kvm_for_each_vcpu with the two `continue`/`break` rules).
     /// </summary>
-    public static IEnumerable<int> CandidateOrder(int vcpus, int lastBoosted)
-    {
-        for (int i = lastBoosted + 1; i < vcpus; i++)
-        {
-            yield return i;
-        }
+    public static IEnumerable<int> CandidateOrder(int vcpus, int lastBoosted) =>
+        Enumerable.Range(0, vcpus).Select(k => CandidateAt(vcpus, lastBoosted, k));
 
-        for (int i = 0; i <= Math.Min(lastBoosted, vcpus - 1); i++)
-        {
-            yield return i;
-        }
+    /// <summary>The k-th vCPU <see cref="CandidateOrder"/> visits (the loop uses it directly: no iterator on the PLE path).</summary>
+    public static int CandidateAt(int vcpus, int lastBoosted, int k)
+    {
+        int i = lastBoosted + 1 + k;
+        return i >= vcpus ? i - vcpus : i;
     }
 
     /// <summary>

@@ -40,6 +40,19 @@ public sealed class Vm
 
     public YieldStats YieldStats { get; } = new();
 
+    /// <summary>kvm_vcpu_yield_to from <paramref name="me"/>, counted as a directed-yield attempt (and success when &gt; 0).</summary>
+    internal int YieldTo(Vcpu me, Vcpu target)
+    {
+        YieldStats.YieldAttempts++;
+        int r = Host.Scheduler.YieldTo(me, target, Config.DirectedYield.DeboostYielder);
+        if (r > 0)
+        {
+            YieldStats.YieldSuccesses++;
+        }
+
+        return r;
+    }
+
     /// <summary>Starts every vCPU thread.</summary>
     public void Start() => Start(SimSpan.Zero);
 
