@@ -5,6 +5,7 @@ using KvmLab.Engine.Time;
 using KvmLab.Engine.Tracing;
 using KvmLab.Model;
 using KvmLab.Model.Hardware;
+using KvmLab.Model.Invariants;
 using KvmLab.Model.Kvm;
 using KvmLab.Model.Workloads;
 using KvmLab.Policies;
@@ -17,13 +18,25 @@ public static class ScenarioRunner
     public static string Version { get; } =
         typeof(ScenarioRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>
+    /// The check level when a caller names none: Full when the environment variable KVMLAB_CHECK
+    /// is "full" (the test suites set it in tests/test.runsettings, so every test that simulates
+    /// is fully checked), else Basic.
+    /// </summary>
+    public static InvariantLevel DefaultChecks =>
+        string.Equals(Environment.GetEnvironmentVariable("KVMLAB_CHECK"), "full", StringComparison.OrdinalIgnoreCase)
+            ? InvariantLevel.Full
+            : InvariantLevel.Basic;
+
     /// <param name="profileOverride">A cost profile to use instead of the one the scenario names.</param>
-    public static RunResult Run(ScenarioSpec spec, int replication = 0, ITraceSink? trace = null, CostProfile? profileOverride = null)
+    /// <param name="checks">How much physics to check while running (null: <see cref="DefaultChecks"/>).</param>
+    public static RunResult Run(ScenarioSpec spec, int replication = 0, ITraceSink? trace = null, CostProfile? profileOverride = null, InvariantLevel? checks = null)
     {
         trace ??= NullTraceSink.Instance;
         CostProfile profile = profileOverride ?? Profiles.Find(spec.Profile) ?? throw new ScenarioException($"unknown cost profile '{spec.Profile}'");
         var sim = new Simulator();
-        var host = new HostContext(sim, profile, spec.Machine, new RngStreams(spec.Seed, replication), trace);
+        var host = new HostContext(sim, profile, spec.Machine, new RngStreams(spec.Seed, replication), trace, checks ?? DefaultChecks);
+        bool audit = host.Invariants.Level == InvariantLevel.Full;
         var enabled = spec.Features.ToHashSet(StringComparer.Ordinal);
         KvmConfig config = FeatureCatalog.ConfigFor(enabled) with { TimerAdvance = spec.TimerAdvance };
         CheckPlatform(spec, profile, config);
@@ -72,12 +85,18 @@ public static class ScenarioRunner
         while (sim.Now < end && !workload.Finished)
         {
             sim.RunUntil(SimTime.Min(sim.Now + slice, end));
+            if (audit)
+            {
+                host.Invariants.Audit();
+            }
         }
 
         foreach (Vm vm in vms)
         {
             vm.Finish();
         }
+
+        host.Invariants.Audit();
 
         host.Scheduler.FinishTrace();
         return new RunResult

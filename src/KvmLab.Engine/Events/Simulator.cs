@@ -1,3 +1,4 @@
+using KvmLab.Engine.Invariants;
 using KvmLab.Engine.Time;
 
 namespace KvmLab.Engine.Events;
@@ -26,7 +27,8 @@ public sealed class Simulator
         ArgumentNullException.ThrowIfNull(handler);
         if (at.Ns < Now.Ns)
         {
-            throw new ArgumentOutOfRangeException(nameof(at), $"Cannot schedule at {at} before now ({Now}).");
+            // Causality: an event in the past would rewrite history the run already reported.
+            throw new InvariantViolationException("no-event-in-the-past", handler.GetType().Name, Now, $"an event was scheduled at {at.Ns} ns, {Now.Ns - at.Ns} ns before now");
         }
 
         _queue.Enqueue(at.Ns, _nextSeq++, handler, kind, arg);

@@ -23,6 +23,7 @@ public sealed class GuestCpu : IEventHandler
     private Activity _act;
     private long _remainingNs;
     private SimTime _segmentStart;
+    private bool _segmentOpen;
     private Action? _then;
     private GuestFlag? _spinFlag;
     private long _spinBudgetNs = long.MaxValue;
@@ -71,6 +72,9 @@ public sealed class GuestCpu : IEventHandler
     internal Action ReturnFromInterruptAction => _returnFromInterrupt ??= ReturnFromInterrupt;
 
     private Action? _returnFromInterrupt;
+
+    /// <summary>Guest time credited to compute and spin activities so far (never more than the vCPU's guest-mode time).</summary>
+    public long CreditedGuestNs { get; private set; }
 
     /// <summary>This CPU's hrtimers and LAPIC timer.</summary>
     public GuestTimers Timers { get; }
@@ -144,7 +148,7 @@ public sealed class GuestCpu : IEventHandler
     private void StartSpinSegment()
     {
         Vcpu.LabelGuestSpan("spinning");
-        _segmentStart = _host.Sim.Now;
+        OpenSegment();
         _gen++;
         bool ple = Vcpu.Vm.Config.PauseLoopExiting;
         SimSpan window = ple ? Vcpu.PleWindow : SimSpan.Zero;
@@ -240,15 +244,10 @@ public sealed class GuestCpu : IEventHandler
     /// <summary>The vCPU left guest mode: freeze the running activity.</summary>
     internal void OnLeaveGuest()
     {
-        if (_act == Activity.Compute)
+        if (_act is Activity.Compute or Activity.Spin)
         {
-            _remainingNs -= (_host.Sim.Now - _segmentStart).Ns;
-            _gen++;
-        }
-        else if (_act == Activity.Spin)
-        {
-            SpendSpinBudget();
-            _gen++; // a pending "saw the flag" completes on re-entry instead
+            CloseSegment();
+            _gen++; // a pending completion (or "saw the flag") happens after re-entry instead
         }
     }
 
@@ -291,6 +290,7 @@ public sealed class GuestCpu : IEventHandler
         {
             case KindComputeDone:
             case KindSpinDone:
+                CloseSegment();
                 if (_act == Activity.Spin)
                 {
                     Vcpu.LabelGuestSpan("guest");
@@ -301,6 +301,7 @@ public sealed class GuestCpu : IEventHandler
                 TakeThen()();
                 break;
             case KindSpinBudget:
+                CloseSegment();
                 Vcpu.LabelGuestSpan("guest");
                 _act = Activity.None;
                 _spinFlag = null;
@@ -350,21 +351,12 @@ public sealed class GuestCpu : IEventHandler
 
     private void SaveCurrentAndBeginInterrupt()
     {
-        if (_act == Activity.Compute && InGuestMode)
-        {
-            _remainingNs -= (_host.Sim.Now - _segmentStart).Ns;
-        }
-
-        long remaining = Math.Max(0, _remainingNs);
-        if (_act == Activity.Spin)
-        {
-            if (InGuestMode)
-            {
-                SpendSpinBudget();
-            }
-
-            remaining = _spinBudgetNs == long.MaxValue ? long.MaxValue : Math.Max(0, _spinBudgetNs);
-        }
+        // The segment, if one is advancing, is accounted once here. On re-entry with an interrupt
+        // pending none is open: OnLeaveGuest accounted it, and the time in the host is not guest work.
+        CloseSegment();
+        long remaining = _act == Activity.Spin
+            ? _spinBudgetNs
+            : _remainingNs;
 
         _gen++;
         _saved.Push(new Saved(_act, remaining, TakeThen(), _spinFlag, UserMode, _onSpinBudget));
@@ -374,12 +366,43 @@ public sealed class GuestCpu : IEventHandler
         BeginInterrupt();
     }
 
-    private void SpendSpinBudget()
+    /// <summary>A compute or spin activity starts advancing in guest mode now.</summary>
+    private void OpenSegment()
     {
-        if (_spinBudgetNs != long.MaxValue)
+        _host.Invariants.SegmentOpened(this, _segmentOpen);
+        _segmentStart = _host.Sim.Now;
+        _segmentOpen = true;
+    }
+
+    /// <summary>
+    /// Accounts, exactly once, the guest time the running activity advanced since its segment
+    /// opened: compute work done, or spin budget spent. Every way a segment ends (completion,
+    /// leaving guest mode, an interrupt) comes through here; a second call is a no-op, so the
+    /// same guest time can never be credited twice (issue 11: re-entering with an interrupt
+    /// pending used to credit the segment again, plus the time spent in the host).
+    /// </summary>
+    private void CloseSegment()
+    {
+        if (!_segmentOpen)
         {
-            _spinBudgetNs -= (_host.Sim.Now - _segmentStart).Ns;
+            return;
         }
+
+        _segmentOpen = false;
+        long ran = (_host.Sim.Now - _segmentStart).Ns;
+        if (_act == Activity.Compute)
+        {
+            _remainingNs -= ran;
+            _host.Invariants.RemainingNotNegative(this, "compute", _remainingNs);
+        }
+        else if (_spinBudgetNs != long.MaxValue)
+        {
+            _spinBudgetNs -= ran;
+            _host.Invariants.RemainingNotNegative(this, "spin budget", _spinBudgetNs);
+        }
+
+        CreditedGuestNs += ran;
+        _host.Invariants.WorkWithinGuestTime(this);
     }
 
     private void BeginInterrupt()
@@ -392,7 +415,7 @@ public sealed class GuestCpu : IEventHandler
 
     private void ScheduleCompute()
     {
-        _segmentStart = _host.Sim.Now;
+        OpenSegment();
         _gen++;
         _host.Sim.ScheduleAfter(new SimSpan(Math.Max(0, _remainingNs)), this, KindComputeDone, _gen);
     }

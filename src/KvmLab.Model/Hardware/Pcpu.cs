@@ -1,4 +1,6 @@
+using KvmLab.Engine.Time;
 using KvmLab.Engine.Tracing;
+using KvmLab.Model.Invariants;
 using KvmLab.Model.HostOs;
 
 namespace KvmLab.Model.Hardware;
@@ -7,8 +9,15 @@ namespace KvmLab.Model.Hardware;
 public sealed class Pcpu
 {
     public Pcpu(int id)
+        : this(id, SimTime.Zero)
+    {
+    }
+
+    /// <param name="start">When the CPU's time ledger starts (the run's start).</param>
+    public Pcpu(int id, SimTime start)
     {
         Id = id;
+        Ledger = new TimeLedger(Enum.GetValues<PcpuTime>().Length, (int)PcpuTime.Idle, start);
         RunQueue = new CfsRunQueue(this);
         Track = new TraceTrack(0, id);
     }
@@ -18,6 +27,9 @@ public sealed class Pcpu
     public CfsRunQueue RunQueue { get; }
 
     public TraceTrack Track { get; }
+
+    /// <summary>Where this CPU's time went (idle, switching, running), for the conservation checks.</summary>
+    public TimeLedger Ledger { get; }
 
     /// <summary>The thread on the CPU, or null when idle (or mid context switch).</summary>
     public HostThread? Current { get; internal set; }

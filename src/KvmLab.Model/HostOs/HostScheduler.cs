@@ -2,6 +2,7 @@ using KvmLab.Engine.Events;
 using KvmLab.Engine.Time;
 using KvmLab.Engine.Tracing;
 using KvmLab.Model.Hardware;
+using KvmLab.Model.Invariants;
 
 namespace KvmLab.Model.HostOs;
 
@@ -27,6 +28,7 @@ public sealed class HostScheduler : IEventHandler
     private readonly SimSpan _tickPeriod;
 
     private readonly Engine.Random.RngStream? _placement;
+    private readonly List<HostThread> _threads = [];
 
     /// <param name="placement">Breaks ties between equally loaded CPUs when placing a new unpinned thread (null: lowest id).</param>
     public HostScheduler(Simulator sim, CostProfile costs, IReadOnlyList<Pcpu> cpus, int hostHz, ITraceSink trace, Engine.Random.RngStream? placement = null)
@@ -50,6 +52,17 @@ public sealed class HostScheduler : IEventHandler
 
     public long ContextSwitches { get; private set; }
 
+    /// <summary>Every thread started on this host, in start order.</summary>
+    public IReadOnlyList<HostThread> Threads => _threads;
+
+    /// <summary>Time a thread was on <paramref name="cpu"/> up to now, the open span included.</summary>
+    public SimSpan BusyTimeSoFar(Pcpu cpu) =>
+        BusyTime[cpu.Id] + (cpu.Current is not null ? _sim.Now - _busySince[cpu.Id] : SimSpan.Zero);
+
+    /// <summary>The thread's runtime up to now, the open span included (update_curr without its side effects).</summary>
+    public SimSpan RuntimeSoFar(HostThread t) =>
+        t.TotalRuntime + (t.State == ThreadState.Running ? _sim.Now - t.RunningSince : SimSpan.Zero);
+
     public long Wakeups { get; private set; }
 
     /// <summary>Closes each busy CPU's open trace span at the end of a run.</summary>
@@ -71,6 +84,7 @@ public sealed class HostScheduler : IEventHandler
         // (find_idlest_cpu); which of several equally loaded CPUs depends on the domain walk,
         // modeled as a uniform choice.
         Pcpu cpu = t.PinnedCpu is int pin ? _cpus[pin] : LeastLoaded();
+        _threads.Add(t);
         t.Cpu = cpu;
         t.VruntimeNs = cpu.RunQueue.MinVruntimeNs;
         MakeRunnable(t, cpu, fromIdleCost: SimSpan.Zero);
@@ -290,6 +304,7 @@ public sealed class HostScheduler : IEventHandler
 
         t.NeedResched = false;
         cpu.Current = null;
+        cpu.Ledger.Enter((int)PcpuTime.Idle, _sim.Now);
     }
 
     private void PickNext(Pcpu cpu)
@@ -303,6 +318,7 @@ public sealed class HostScheduler : IEventHandler
     private void BeginSwitch(Pcpu cpu, SimSpan cost)
     {
         cpu.Switching = true;
+        cpu.Ledger.Enter((int)PcpuTime.Switching, _sim.Now);
         ContextSwitches++;
         _sim.ScheduleAfter(cost, this, KindSwitchDone, cpu.Id);
     }
@@ -317,6 +333,7 @@ public sealed class HostScheduler : IEventHandler
         cpu.ChosenNext = null;
         if (next is null)
         {
+            cpu.Ledger.Enter((int)PcpuTime.Idle, _sim.Now);
             return;
         }
 
@@ -326,6 +343,7 @@ public sealed class HostScheduler : IEventHandler
         next.RunningSince = _sim.Now;
         _busySince[cpu.Id] = _sim.Now;
         cpu.Current = next;
+        cpu.Ledger.Enter((int)PcpuTime.Running, _sim.Now);
         cpu.RunQueue.UpdateMinVruntime(next);
         ArmTick(cpu);
         next.OnScheduledIn(_sim.Now);

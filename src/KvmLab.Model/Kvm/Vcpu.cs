@@ -4,6 +4,7 @@ using KvmLab.Engine.Time;
 using KvmLab.Engine.Tracing;
 using KvmLab.Model.Guest;
 using KvmLab.Model.HostOs;
+using KvmLab.Model.Invariants;
 
 namespace KvmLab.Model.Kvm;
 
@@ -59,6 +60,8 @@ public sealed class Vcpu : HostThread, IEventHandler
         _rng = host.Rng.Get($"vm{vm.Id}/vcpu{index}/kvm");
         _track = new TraceTrack(vm.Id + 1, index);
         Timer = new LapicTimer(host, this);
+        Ledger = new TimeLedger(Enum.GetValues<VcpuTime>().Length, (int)VcpuTime.NotStarted, host.Sim.Now);
+        _modeSince = host.Sim.Now;
         _pleWindowCycles = vm.Config.Ple.Window;
         if (host.Trace.Enabled)
         {
@@ -100,6 +103,12 @@ public sealed class Vcpu : HostThread, IEventHandler
     public VcpuMode Mode { get; private set; } = VcpuMode.Created;
 
     public VcpuStats Stats { get; } = new();
+
+    /// <summary>Where this vCPU's time went, for the conservation checks (<see cref="InvariantChecker"/>).</summary>
+    public TimeLedger Ledger { get; }
+
+    /// <summary>Guest-mode time so far as the KVM statistics count it, the open span included.</summary>
+    public SimSpan GuestTimeSoFar => Stats.GuestTime + (Mode == VcpuMode.InGuest ? _host.Sim.Now - _modeSince : SimSpan.Zero);
 
     /// <summary>This vCPU's halt_poll_ns (grown and shrunk by the halt-poll policy).</summary>
     public SimSpan HaltPollWindow { get; private set; }
@@ -365,6 +374,10 @@ public sealed class Vcpu : HostThread, IEventHandler
         }
 
         _host.Scheduler.Wake(this);
+        if (Mode == VcpuMode.Blocked && State == HostOs.ThreadState.Runnable)
+        {
+            Ledger.Enter((int)VcpuTime.Runnable, _host.Sim.Now);
+        }
     }
 
     /// <summary>KVM_HC_KICK_CPU (kvm_pv_kick_cpu_op): set pv_unhalted and kick the halted vCPU.</summary>
@@ -903,7 +916,20 @@ public sealed class Vcpu : HostThread, IEventHandler
         Mode = mode;
         _modeSince = now;
         _spanName = spanName;
+        Ledger.Enter((int)TimeState(mode), now);
     }
+
+    /// <summary>The ledger state for a mode: a halted vCPU whose thread was woken waits for its CPU.</summary>
+    private VcpuTime TimeState(VcpuMode mode) => mode switch
+    {
+        VcpuMode.Created => VcpuTime.NotStarted,
+        VcpuMode.InGuest => VcpuTime.Guest,
+        VcpuMode.InHost => VcpuTime.ExitHandling,
+        VcpuMode.Polling => VcpuTime.Polling,
+        VcpuMode.Blocked => State == HostOs.ThreadState.Runnable ? VcpuTime.Runnable : VcpuTime.Halted,
+        VcpuMode.Preempted => VcpuTime.Preempted,
+        _ => throw new InvalidOperationException($"{Name}: unknown mode {mode}."),
+    };
 
     /// <summary>Names the open guest-mode span after what the guest does (the trace shows "spinning" apart from "guest").</summary>
     internal void LabelGuestSpan(string label)

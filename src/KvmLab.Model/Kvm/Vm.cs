@@ -21,6 +21,7 @@ public sealed class Vm
         }
 
         Guest = new GuestKernel(host, this, guest);
+        host.AddVm(this);
     }
 
     public HostContext Host { get; }

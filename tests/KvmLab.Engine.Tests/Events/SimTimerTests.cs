@@ -1,3 +1,4 @@
+using KvmLab.Engine.Invariants;
 using KvmLab.Engine.Events;
 using KvmLab.Engine.Time;
 
@@ -179,7 +180,7 @@ public class SimTimerTests
         var timer = NewTimer();
         _sim.RunUntil(new SimTime(100));
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => timer.Arm(new SimTime(99)));
+        Assert.Throws<InvariantViolationException>(() => timer.Arm(new SimTime(99)));
         Assert.False(timer.IsArmed);
     }
 
@@ -190,7 +191,7 @@ public class SimTimerTests
         _sim.RunUntil(new SimTime(100));
         timer.Arm(new SimTime(500));
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => timer.Arm(new SimTime(50)));
+        Assert.Throws<InvariantViolationException>(() => timer.Arm(new SimTime(50)));
 
         Assert.True(timer.IsArmed);
         Assert.Equal(500, timer.Deadline.Ns);

@@ -1,3 +1,4 @@
+using KvmLab.Engine.Invariants;
 using KvmLab.Engine.Events;
 using KvmLab.Engine.Time;
 
@@ -89,9 +90,9 @@ public class SimulatorTests
         sim.RunUntil(new SimTime(100));
         Assert.Equal(100, sim.Now.Ns);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => sim.Schedule(new SimTime(99), rec));
-        Assert.Throws<ArgumentOutOfRangeException>(() => sim.ScheduleAfter(new SimSpan(-1), rec));
-        Assert.Throws<ArgumentOutOfRangeException>(() => sim.Schedule(new SimTime(50), () => { }));
+        Assert.Throws<InvariantViolationException>(() => sim.Schedule(new SimTime(99), rec));
+        Assert.Throws<InvariantViolationException>(() => sim.ScheduleAfter(new SimSpan(-1), rec));
+        Assert.Throws<InvariantViolationException>(() => sim.Schedule(new SimTime(50), () => { }));
         Assert.Equal(0, sim.PendingEvents);
 
         sim.Schedule(new SimTime(100), rec); // now itself is allowed
@@ -110,7 +111,7 @@ public class SimulatorTests
 
         sim.RunUntil(new SimTime(100));
 
-        Assert.IsType<ArgumentOutOfRangeException>(caught);
+        Assert.IsType<InvariantViolationException>(caught);
     }
 
     [Fact]
