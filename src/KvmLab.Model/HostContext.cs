@@ -71,4 +71,34 @@ public sealed class HostContext
     private int _nextThreadId;
 
     public int NextThreadId() => _nextThreadId++;
+
+    /// <summary>How often a run yields between events: a workload that is done ends the run, and Full checks audit.</summary>
+    public static readonly Engine.Time.SimSpan Slice = Engine.Time.SimSpan.FromMicroseconds(500);
+
+    /// <summary>
+    /// Runs the simulation in <see cref="Slice"/>s until <paramref name="end"/> or until
+    /// <paramref name="finished"/> says the workload is done; at Full checks every slice ends with
+    /// an audit. Closes every VM's open spans and audits once more at the end.
+    /// </summary>
+    public void RunUntil(Engine.Time.SimTime end, Func<bool> finished, Action<Engine.Time.SimTime>? afterSlice = null)
+    {
+        bool audit = Invariants.Level == InvariantLevel.Full;
+        while (Sim.Now < end && !finished())
+        {
+            Sim.RunUntil(Engine.Time.SimTime.Min(Sim.Now + Slice, end));
+            if (audit)
+            {
+                Invariants.Audit();
+            }
+
+            afterSlice?.Invoke(Sim.Now);
+        }
+
+        foreach (Vm vm in _vms)
+        {
+            vm.Finish();
+        }
+
+        Invariants.Audit();
+    }
 }

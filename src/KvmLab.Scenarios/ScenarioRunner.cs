@@ -36,7 +36,6 @@ public static class ScenarioRunner
         CostProfile profile = profileOverride ?? Profiles.Find(spec.Profile) ?? throw new ScenarioException($"unknown cost profile '{spec.Profile}'");
         var sim = new Simulator();
         var host = new HostContext(sim, profile, spec.Machine, new RngStreams(spec.Seed, replication), trace, checks ?? DefaultChecks);
-        bool audit = host.Invariants.Level == InvariantLevel.Full;
         var enabled = spec.Features.ToHashSet(StringComparer.Ordinal);
         KvmConfig config = FeatureCatalog.ConfigFor(enabled) with { TimerAdvance = spec.TimerAdvance };
         CheckPlatform(spec, profile, config);
@@ -80,24 +79,7 @@ public static class ScenarioRunner
         }
 
         // Run in slices so a workload that has done its iterations can end the run early.
-        SimTime end = SimTime.Zero + spec.Duration;
-        SimSpan slice = SimSpan.FromMicroseconds(500);
-        while (sim.Now < end && !workload.Finished)
-        {
-            sim.RunUntil(SimTime.Min(sim.Now + slice, end));
-            if (audit)
-            {
-                host.Invariants.Audit();
-            }
-        }
-
-        foreach (Vm vm in vms)
-        {
-            vm.Finish();
-        }
-
-        host.Invariants.Audit();
-
+        host.RunUntil(SimTime.Zero + spec.Duration, () => workload.Finished);
         host.Scheduler.FinishTrace();
         return new RunResult
         {

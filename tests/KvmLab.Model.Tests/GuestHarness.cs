@@ -53,13 +53,7 @@ public sealed class GuestHarness
     {
         Host.MeasureFrom = SimTime.Zero + (warmup ?? SimSpan.Zero);
         Vm.Start();
-        SimTime end = SimTime.Zero + duration;
-        while (Sim.Now < end && !Workload.Finished)
-        {
-            Sim.RunUntil(SimTime.Min(Sim.Now + SimSpan.FromMicroseconds(500), end));
-        }
-
-        Vm.Finish();
+        Host.RunUntil(SimTime.Zero + duration, () => Workload.Finished);
         return this;
     }
 

@@ -19,7 +19,6 @@ internal sealed class KutIpiHarness
 {
     public const int Iterations = 200;
 
-    private static readonly SimSpan Slice = SimSpan.FromMicroseconds(500);
     private static readonly SimTime Limit = SimTime.Zero + SimSpan.FromMilliseconds(100);
 
     public KutIpiHarness(bool fastpath = true, SimSpan? haltPollMax = null, KvmConfig? config = null, bool x2apic = true, ulong seed = 1)
@@ -52,12 +51,7 @@ internal sealed class KutIpiHarness
     {
         Vm.Start();
         Host.MeasureFrom = SimTime.Zero;
-        while (Sim.Now < Limit && !Workload.Finished)
-        {
-            Sim.RunUntil(SimTime.Min(Sim.Now + Slice, Limit));
-        }
-
-        Vm.Finish();
+        Host.RunUntil(Limit, () => Workload.Finished);
         Assert.True(Workload.Finished, $"kut-ipi did not finish {Iterations} iterations by {Limit}.");
         return this;
     }
