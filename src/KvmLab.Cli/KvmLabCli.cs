@@ -46,6 +46,12 @@ public static class KvmLabCli
             stderr.WriteLine($"kvmlab: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (KvmLab.Engine.Invariants.InvariantViolationException e)
+        {
+            // A model bug found by the physics checks: the numbers past it would not be results.
+            stderr.WriteLine($"kvmlab: model error, run stopped: {e.Message}");
+            return ExitCodes.Failure;
+        }
         catch (InvalidDataException e)
         {
             stderr.WriteLine($"kvmlab: {e.Message}");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KvmLab.Experiments;
 using KvmLab.Model.Hardware;
+using KvmLab.Model.Invariants;
 using KvmLab.RealKvm.Calibration;
 using KvmLab.Plotting;
 using KvmLab.Reporting;
@@ -29,7 +30,8 @@ internal static class ReproduceCommand
             Description = "Also write DIR/report.md and DIR/report.html (tables, charts of model versus published with the tolerance, citations linked) and each chart as SVG and PNG",
         };
         var profile = CommonOptions.Profile();
-        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, report, profile };
+        var check = CommonOptions.Check();
+        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, report, profile, check };
         cmd.SetAction(p =>
         {
             string[] wanted = p.GetValue(ids) ?? [];
@@ -82,6 +84,7 @@ internal static class ReproduceCommand
 
             ulong s = p.GetValue(seed) ?? DefaultSeed;
             CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
+            InvariantLevel? checks = p.GetValue(check) ? InvariantLevel.Full : null;
             bool allReproduced = true;
             var progress = new Progress(err);
             int count = chosen.Count + ladders.Count;
@@ -90,7 +93,7 @@ internal static class ReproduceCommand
             for (int i = 0; i < chosen.Count; i++)
             {
                 Experiment e = chosen[i];
-                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{count}] {e.Id}", done, total), costs);
+                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{count}] {e.Id}", done, total), costs, checks);
                 progress.Done();
                 allReproduced &= r.Reproduced;
                 experimentResults.Add(r);
@@ -102,8 +105,9 @@ internal static class ReproduceCommand
             {
                 LadderExperiment e = ladders[i];
                 int n = chosen.Count + i + 1;
-                LadderResult r = LadderRunner.Run(e, s, (done, total) => progress.Report($"[{n}/{count}] {e.Id}", done, total),
-                    rewrite: over is null ? null : over.Apply, overrideDescription: over?.Describe(e));
+                // --profile reaches ladders too (it used to apply to pair experiments only).
+                LadderResult r = LadderRunner.Run(e, s, (done, total) => progress.Report($"[{n}/{count}] {e.Id}", done, total), costs,
+                    rewrite: over is null ? null : over.Apply, overrideDescription: over?.Describe(e), checks: checks);
                 progress.Done();
                 allReproduced &= r.Reproduced;
                 ladderResults.Add(r);

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using KvmLab.Experiments;
 using KvmLab.Model.Hardware;
+using KvmLab.Model.Invariants;
 using KvmLab.RealKvm.Calibration;
 using KvmLab.Reporting;
 using KvmLab.Scenarios;
@@ -15,9 +17,28 @@ internal static class RunCommand
         var json = CommonOptions.Json();
         var trace = new Option<string?>("--trace") { Description = "Write a Perfetto / chrome://tracing trace-event JSON file of the run" };
         var profile = CommonOptions.Profile();
-        var cmd = new Command("run", "Run a scenario file and print its metrics") { scenario, seed, json, trace, profile };
+        var check = CommonOptions.Check();
+        var replications = new Option<int>("--replications")
+        {
+            Description = "Run N replications (independent RNG streams) and print each metric's mean with a 95% interval",
+            DefaultValueFactory = _ => 1,
+        };
+        var cmd = new Command("run", "Run a scenario file and print its metrics") { scenario, seed, json, trace, profile, check, replications };
         cmd.SetAction(p =>
         {
+            int n = p.GetValue(replications);
+            if (n < 1 || n > 10_000)
+            {
+                err.WriteLine($"kvmlab: run: --replications {n} must be between 1 and 10000");
+                return ExitCodes.Usage;
+            }
+
+            if (n > 1 && p.GetValue(trace) is not null)
+            {
+                err.WriteLine("kvmlab: run: --trace records one run; drop --replications or trace a single run");
+                return ExitCodes.Usage;
+            }
+
             string path = p.GetValue(scenario)!;
             ScenarioSpec spec = ScenarioLoader.LoadFile(path);
             if (p.GetValue(seed) is ulong s)
@@ -26,6 +47,16 @@ internal static class RunCommand
             }
 
             CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
+            InvariantLevel? checks = p.GetValue(check) ? InvariantLevel.Full : null;
+            if (n > 1)
+            {
+                var progress = new Progress(err);
+                ReplicatedRun x = ReplicatedRun.Run(spec, n, costs, checks, (done, total) => progress.Report(spec.Name, done, total));
+                progress.Done();
+                o.WriteLine(p.GetValue(json) ? JsonResults.Replicated(x) : ResultTables.Replicated(x));
+                return ExitCodes.Ok;
+            }
+
             RunResult result;
             if (p.GetValue(trace) is string traceFile)
             {
@@ -34,7 +65,7 @@ internal static class RunCommand
                 using (var stream = File.Create(tmp))
                 using (var writer = new PerfettoTraceWriter(stream))
                 {
-                    result = ScenarioRunner.Run(spec, trace: writer, profileOverride: costs);
+                    result = ScenarioRunner.Run(spec, trace: writer, profileOverride: costs, checks: checks);
                     writer.Close();
                 }
 
@@ -43,7 +74,7 @@ internal static class RunCommand
             }
             else
             {
-                result = ScenarioRunner.Run(spec, profileOverride: costs);
+                result = ScenarioRunner.Run(spec, profileOverride: costs, checks: checks);
             }
 
             o.WriteLine(p.GetValue(json) ? JsonResults.Run(result) : ResultTables.Run(result));

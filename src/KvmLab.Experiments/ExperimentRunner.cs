@@ -1,4 +1,5 @@
 using KvmLab.Model.Hardware;
+using KvmLab.Model.Invariants;
 using KvmLab.Scenarios;
 
 namespace KvmLab.Experiments;
@@ -7,7 +8,8 @@ namespace KvmLab.Experiments;
 public static class ExperimentRunner
 {
     /// <param name="progress">Called after each run with (runs done, runs total).</param>
-    public static ExperimentResult Run(Experiment e, ulong seed, Action<int, int>? progress = null, CostProfile? profile = null)
+    /// <param name="checks">Invariant checks for every run (null: <see cref="ScenarioRunner.DefaultChecks"/>).</param>
+    public static ExperimentResult Run(Experiment e, ulong seed, Action<int, int>? progress = null, CostProfile? profile = null, InvariantLevel? checks = null)
     {
         int total = 2 * e.Replications;
         int done = 0;
@@ -16,12 +18,13 @@ public static class ExperimentRunner
             var runs = new List<RunResult>();
             for (int r = 0; r < e.Replications; r++)
             {
-                runs.Add(ScenarioRunner.Run(v.Scenario with { Seed = seed }, r, profileOverride: profile));
+                runs.Add(ScenarioRunner.Run(v.Scenario with { Seed = seed }, r, profileOverride: profile, checks: checks));
                 progress?.Invoke(++done, total);
             }
 
-            var (mean, ci) = Statistics.MeanCi([.. runs.Select(x => x.Metric(e.Metric))]);
-            return new VariantResult(v.Name, mean, ci, runs);
+            double[] values = [.. runs.Select(x => x.Metric(e.Metric))];
+            var (mean, ci) = Statistics.MeanCi(values);
+            return new VariantResult(v.Name, mean, ci, runs) { Deterministic = Statistics.AllEqual(values) };
         }
 
         VariantResult b = RunVariant(e.Baseline);

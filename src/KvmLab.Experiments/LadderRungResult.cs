@@ -11,6 +11,9 @@ public sealed record LadderRungResult
 
     public required double Ci95 { get; init; }
 
+    /// <summary>Every replication gave the same value (see <see cref="Statistics.AllEqual"/>).</summary>
+    public bool Deterministic { get; init; }
+
     public required IReadOnlyList<RunResult> Runs { get; init; }
 
     /// <summary>Mean over replications of each breakdown and extra metric, by name.</summary>

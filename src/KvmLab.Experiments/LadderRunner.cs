@@ -1,4 +1,5 @@
 using KvmLab.Model.Hardware;
+using KvmLab.Model.Invariants;
 using KvmLab.Scenarios;
 
 namespace KvmLab.Experiments;
@@ -9,7 +10,7 @@ public static class LadderRunner
     /// <param name="rewrite">Applied to each rung's scenario first (a scenario-file override such as another drive or depth).</param>
     /// <param name="overrideDescription">Set when <paramref name="rewrite"/> changes the setup: the published values no longer apply.</param>
     public static LadderResult Run(LadderExperiment e, ulong seed, Action<int, int>? progress = null, CostProfile? profile = null,
-        Func<ScenarioSpec, ScenarioSpec>? rewrite = null, string? overrideDescription = null)
+        Func<ScenarioSpec, ScenarioSpec>? rewrite = null, string? overrideDescription = null, InvariantLevel? checks = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         int total = e.Rungs.Count * e.Replications;
@@ -21,11 +22,12 @@ public static class LadderRunner
             var runs = new List<RunResult>();
             for (int r = 0; r < e.Replications; r++)
             {
-                runs.Add(ScenarioRunner.Run(spec, r, profileOverride: profile));
+                runs.Add(ScenarioRunner.Run(spec, r, profileOverride: profile, checks: checks));
                 progress?.Invoke(++done, total);
             }
 
-            var (mean, ci) = Statistics.MeanCi([.. runs.Select(x => x.Metric(e.Metric))]);
+            double[] values = [.. runs.Select(x => x.Metric(e.Metric))];
+            var (mean, ci) = Statistics.MeanCi(values);
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (string m in e.Breakdown.Concat(e.Extras))
             {
@@ -37,6 +39,7 @@ public static class LadderRunner
                 Rung = rung,
                 Mean = mean,
                 Ci95 = ci,
+                Deterministic = Statistics.AllEqual(values),
                 Runs = runs,
                 Metrics = metrics,
                 WithinTolerance = LadderVerdict.WithinTolerance(mean, rung.Published, e.TolerancePercent),

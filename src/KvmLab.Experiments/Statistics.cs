@@ -29,4 +29,11 @@ public static class Statistics
         double t = df <= T975.Length ? T975[df - 1] : 1.96;
         return (mean, t * Math.Sqrt(var / xs.Count));
     }
+
+    /// <summary>
+    /// True when every replication gave the same value (and there is more than one): the run
+    /// draws no random number that reaches the metric, so a zero-width interval is not precision
+    /// and is reported as "deterministic" instead (issue 11).
+    /// </summary>
+    public static bool AllEqual(IReadOnlyList<double> xs) => xs.Count > 1 && xs.All(x => x.Equals(xs[0]));
 }

@@ -33,6 +33,33 @@ public static class JsonResults
         return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
 
+    /// <summary>A run over several replications: the first run's header, then per metric mean, ci95, deterministic and unit.</summary>
+    public static string Replicated(ReplicatedRun x)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            WriteRunHeader(w, x.Runs[0]);
+            w.WriteNumber("replications", x.Runs.Count);
+            w.WriteStartObject("metrics");
+            foreach (MetricSummary m in x.Metrics)
+            {
+                w.WriteStartObject(m.Name);
+                Number(w, "mean", m.Mean);
+                Number(w, "ci95", m.Ci95);
+                w.WriteBoolean("deterministic", m.Deterministic);
+                w.WriteString("unit", m.Unit);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
     public static string Experiment(ExperimentResult x)
     {
         Experiment e = x.Experiment;
@@ -51,6 +78,7 @@ public static class JsonResults
                 w.WriteString("name", v.Name);
                 Number(w, "value", v.Mean);
                 Number(w, "ci95", v.Ci95);
+                w.WriteBoolean("deterministic", v.Deterministic);
                 w.WriteNumber("replications", v.Runs.Count);
                 w.WriteString("scenario_hash", v.Runs[0].ScenarioHash);
                 w.WriteEndObject();

@@ -18,7 +18,7 @@ public static class LadderReport
         foreach (LadderRungResult r in x.Rungs)
         {
             string verdict = !x.Comparable ? "n/a (setup differs)" : r.WithinTolerance ? "REPRODUCED" : "NOT REPRODUCED";
-            t.Add(r.Rung.Name, WithCi(r.Mean, r.Ci95), ResultTables.Format(r.Rung.Published), Pct(r.DeviationPercent),
+            t.Add(r.Rung.Name, ResultTables.WithCi(r.Mean, r.Ci95, r.Deterministic), ResultTables.Format(r.Rung.Published), Pct(r.DeviationPercent),
                 $"+-{e.TolerancePercent.ToString("0.#", CultureInfo.InvariantCulture)}%", verdict);
         }
 
@@ -78,6 +78,7 @@ public static class LadderReport
                 w.WriteString("description", r.Rung.Description);
                 Number(w, "model", r.Mean);
                 Number(w, "ci95", r.Ci95);
+                w.WriteBoolean("deterministic", r.Deterministic);
                 Number(w, "published", r.Rung.Published);
                 Number(w, "deviation_percent", r.DeviationPercent);
                 if (x.Comparable)
@@ -128,9 +129,6 @@ public static class LadderReport
     }
 
     private static string F2(double v) => double.IsFinite(v) ? v.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
-
-    private static string WithCi(double mean, double ci) =>
-        double.IsFinite(ci) ? $"{ResultTables.Format(mean)} +-{ResultTables.Format(ci)}" : ResultTables.Format(mean);
 
     private static string Pct(double p) => p.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
 

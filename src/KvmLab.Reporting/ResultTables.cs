@@ -20,24 +20,42 @@ public static class ResultTables
             + $"simulated {r.SimulatedSeconds.ToString("0.######", CultureInfo.InvariantCulture)} s, {r.Events} events\n\n" + summary + t;
     }
 
+    /// <summary>A run over several replications: each metric's mean and 95% interval ("deterministic" where every replication agreed).</summary>
+    public static string Replicated(ReplicatedRun x)
+    {
+        RunResult r = x.Runs[0];
+        var t = new TextTable("metric", "mean", "95% CI", "unit");
+        foreach (MetricSummary m in x.Metrics)
+        {
+            t.Add(m.Name, Format(m.Mean), m.Deterministic ? "deterministic" : double.IsFinite(m.Ci95) ? "+-" + Format(m.Ci95) : "n/a", m.Unit);
+        }
+
+        return $"{r.Scenario}  seed {r.Seed}  profile {r.Profile}  features [{string.Join(", ", r.Features)}]  hash {r.ScenarioHash}\n"
+            + $"{x.Runs.Count} replications, simulated {r.SimulatedSeconds.ToString("0.######", CultureInfo.InvariantCulture)} s each\n\n" + t;
+    }
+
     public static string Experiment(ExperimentResult x)
     {
         Experiment e = x.Experiment;
         var t = new TextTable("variant", $"{e.Metric} ({e.Unit})", "model change", "published", "tolerance", "verdict");
         string pubB = e.Published.Baseline is double pb ? Format(pb) : "-";
         string pubO = e.Published.Optimized is double po ? Format(po) : "-";
-        t.Add(x.Baseline.Name, WithCi(x.Baseline.Mean, x.Baseline.Ci95), "", pubB, "", "");
-        t.Add(x.Optimized.Name, WithCi(x.Optimized.Mean, x.Optimized.Ci95),
-            Pct(x.ModelChangePercent) + (double.IsFinite(x.ModelChangeCi95Points) ? $" +-{x.ModelChangeCi95Points.ToString("0.0", CultureInfo.InvariantCulture)}" : ""),
+        bool bothDeterministic = x.Baseline.Deterministic && x.Optimized.Deterministic;
+        t.Add(x.Baseline.Name, WithCi(x.Baseline.Mean, x.Baseline.Ci95, x.Baseline.Deterministic), "", pubB, "", "");
+        t.Add(x.Optimized.Name, WithCi(x.Optimized.Mean, x.Optimized.Ci95, x.Optimized.Deterministic),
+            Pct(x.ModelChangePercent) + (double.IsFinite(x.ModelChangeCi95Points) && !bothDeterministic ? $" +-{x.ModelChangeCi95Points.ToString("0.0", CultureInfo.InvariantCulture)}" : ""),
             $"{pubO} ({Pct(e.Published.ChangePercent)})",
             e.ToleranceOnValues
                 ? $"+-{e.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)}% each"
                 : $"+-{e.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)} pts",
             x.Reproduced ? "REPRODUCED" : "NOT REPRODUCED");
+        string determinism = x.Baseline.Deterministic || x.Optimized.Deterministic
+            ? $"  deterministic: every replication of {(bothDeterministic ? "both variants" : x.Baseline.Deterministic ? "the baseline" : "the optimized variant")} gave the same value (no random draw reaches the metric), so no interval is shown\n"
+            : "";
         string calib = e.Calibration ? "  [calibration: a constant came from this row's own published numbers]" : "";
         return $"{e.Id}: {e.Title}{calib}\n  setup: {e.Setup}\n  source: {e.Source}\n  published: {e.Published.Citation}\n"
             + $"  seed {x.Seed}, {e.Replications} replications per variant, profile {x.Baseline.Runs[0].Profile}\n\n"
-            + t + "\n" + ExitBreakdown(x) + $"\n  notes: {e.Notes}\n";
+            + t + "\n" + determinism + ExitBreakdown(x) + $"\n  notes: {e.Notes}\n";
     }
 
     /// <summary>Exits per second by reason and time outside the guest, per variant (means over the replications), like perf kvm stat.</summary>
@@ -76,8 +94,11 @@ public static class ResultTables
         return v.ToString(f, CultureInfo.InvariantCulture);
     }
 
-    private static string WithCi(double mean, double ci) =>
-        double.IsFinite(ci) ? $"{Format(mean)} +-{Format(ci)}" : Format(mean);
+    /// <summary>A mean with its 95% half-width; "(deterministic)" instead of a zero-width interval when every replication agreed.</summary>
+    public static string WithCi(double mean, double ci, bool deterministic) =>
+        deterministic ? $"{Format(mean)} (deterministic)"
+        : double.IsFinite(ci) ? $"{Format(mean)} +-{Format(ci)}"
+        : Format(mean);
 
     private static string Pct(double p) => p.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
 }

@@ -59,12 +59,22 @@ public sealed class CyclictestWorkload : IWorkload
             var h = new LatencyHistogram($"cyclictest T{i}");
             _perThread.Add(h);
             SimSpan interval = Interval + (Distance * i);
-            vm.Guest.AddTask(new GuestTask($"cyclictest/{i}", i, Program(vm.Guest, interval, h)) { Priority = Priority });
+            // cyclictest is launched at an arbitrary instant: its periods have a uniformly random
+            // phase against the guest's CONFIG_HZ tick and the host's timers, which decides
+            // whether the tick and the wake-up share an interrupt (issue 11: without it every seed
+            // gave the same numbers). Each thread draws from its own named stream.
+            SimSpan phase = SimSpan.FromNanoseconds(host.Rng.Get($"vm{vm.Id}/cyclictest/T{i}/start").NextDouble() * interval.Ns);
+            vm.Guest.AddTask(new GuestTask($"cyclictest/{i}", i, Program(vm.Guest, interval, phase, h)) { Priority = Priority });
         }
     }
 
-    private IEnumerable<GuestOp> Program(GuestKernel k, SimSpan interval, LatencyHistogram h)
+    private IEnumerable<GuestOp> Program(GuestKernel k, SimSpan interval, SimSpan phase, LatencyHistogram h)
     {
+        if (phase.Ns > 0)
+        {
+            yield return GuestOp.SleepUntil(k.Now + phase); // launched at a random instant
+        }
+
         // The first period starts one interval after the thread starts, as in timerthread().
         SimTime next = k.Now + interval;
         long loops = 0;
