@@ -27,6 +27,7 @@ public sealed class HostContext
         Trace = trace;
         Pcpus = [.. Enumerable.Range(0, machine.Pcpus).Select(i => new Pcpu(i, sim.Now))];
         Invariants = new InvariantChecker(this, checks);
+        Invariants.ProfileIsValid(costs);
         Scheduler = new HostScheduler(sim, costs, Pcpus, machine.HostHz, trace, rng.Get("host/placement"));
         if (trace.Enabled)
         {

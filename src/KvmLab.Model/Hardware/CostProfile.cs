@@ -169,4 +169,31 @@ public sealed record CostProfile
 
     /// <summary>A guest context switch (schedule(): pick_next_task, switch_mm/switch_to).</summary>
     public required SimSpan GuestContextSwitch { get; init; }
+
+    /// <summary>The longest single charge a profile may hold: every cost the model charges is below a second.</summary>
+    public static readonly SimSpan MaxCharge = SimSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Every field that is not a valid cost, as "field: why" (issue 11: every charge comes from a
+    /// profile whose every duration is between 0 and <see cref="MaxCharge"/> and whose TSC rate
+    /// is a real CPU's). Empty when the profile is valid.
+    /// </summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (!double.IsFinite(TscGhz) || TscGhz < 0.1 || TscGhz > 10)
+        {
+            problems.Add($"TscGhz: {TscGhz} is not between 0.1 and 10 GHz");
+        }
+
+        foreach (var p in typeof(CostProfile).GetProperties())
+        {
+            if (p.PropertyType == typeof(SimSpan) && p.GetValue(this) is SimSpan v && (v.Ns < 0 || v > MaxCharge))
+            {
+                problems.Add($"{p.Name}: {v.Ns} ns is not between 0 and {MaxCharge.Ns} ns");
+            }
+        }
+
+        return problems;
+    }
 }

@@ -60,6 +60,15 @@ public sealed class InvariantChecker
         }
     }
 
+    /// <summary>Every charge comes from the profile: the profile's every cost must be a valid duration.</summary>
+    internal void ProfileIsValid(CostProfile costs)
+    {
+        if (costs.Problems() is { Count: > 0 } problems)
+        {
+            throw Violation("profile-costs-valid", $"profile {costs.Id}", string.Join("; ", problems));
+        }
+    }
+
     /// <summary>Every ledger against every other account of the same time; throws on the first disagreement.</summary>
     public void Audit()
     {
