@@ -28,7 +28,10 @@ public sealed class HostContext
         Pcpus = [.. Enumerable.Range(0, machine.Pcpus).Select(i => new Pcpu(i, sim.Now))];
         Invariants = new InvariantChecker(this, checks);
         Invariants.ProfileIsValid(costs);
-        Scheduler = new HostScheduler(sim, costs, Pcpus, machine.HostHz, trace, rng.Get("host/placement"));
+        // The host's jiffy boundaries fall at a random phase against the run (when it booted).
+        var phase = Engine.Time.SimSpan.FromNanoseconds(rng.Get("host/tick").NextDouble() * 1e9 / machine.HostHz);
+        Scheduler = new HostScheduler(sim, costs, Pcpus, machine.HostHz, trace, rng.Get("host/placement"),
+            machine.NohzFull ? HostTickMode.NohzFull(phase) : HostTickMode.NohzIdle(phase));
         if (trace.Enabled)
         {
             foreach (Pcpu p in Pcpus)

@@ -18,6 +18,11 @@ public static class ScenarioHash
         Add("pcpus", s.Machine.Pcpus);
         Add("hz", s.Machine.HostHz);
         Add("host_hogs", s.Machine.HostHogs);
+        if (s.Machine.NohzFull)
+        {
+            Add("nohz_full", true); // only when set, so the hashes of scenarios without it are as before
+        }
+
         Add("profile", s.Profile);
         Add("features", string.Join(",", s.Features.Order(StringComparer.Ordinal)));
         Add("halt_poll", s.HaltPollMax.Ns);

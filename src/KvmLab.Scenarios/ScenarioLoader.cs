@@ -55,12 +55,13 @@ public static class ScenarioLoader
         if (r.Child(root, "machine") is { } m)
         {
             var mm = r.Mapping(m, "machine");
-            r.CheckKeys(mm, "machine.", ["pcpus", "host_hz", "host_hogs"]);
+            r.CheckKeys(mm, "machine.", ["pcpus", "host_hz", "host_hogs", "nohz_full"]);
             machine = new MachineSpec
             {
                 Pcpus = r.Int(mm, "machine.pcpus", "pcpus", machine.Pcpus, min: 1, max: 4096),
                 HostHz = r.Int(mm, "machine.host_hz", "host_hz", machine.HostHz, min: 1, max: 10000),
                 HostHogs = r.Int(mm, "machine.host_hogs", "host_hogs", 0, min: 0, max: 65536),
+                NohzFull = r.Bool(mm, "machine.nohz_full", "nohz_full", false),
             };
         }
 

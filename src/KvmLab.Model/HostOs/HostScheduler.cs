@@ -14,7 +14,7 @@ namespace KvmLab.Model.HostOs;
 /// (wakeup_preempt_entity); a tick at CONFIG_HZ ends a slice that exceeded its share
 /// (check_preempt_tick). yield_to and the buddies come with the overcommit work.
 /// </summary>
-public sealed class HostScheduler : IEventHandler
+public sealed partial class HostScheduler : IEventHandler
 {
     private const int KindSwitchDone = 1;
     private const int KindTick = 2;
@@ -31,8 +31,10 @@ public sealed class HostScheduler : IEventHandler
     private readonly List<HostThread> _threads = [];
 
     /// <param name="placement">Breaks ties between equally loaded CPUs when placing a new unpinned thread (null: lowest id).</param>
-    public HostScheduler(Simulator sim, CostProfile costs, IReadOnlyList<Pcpu> cpus, int hostHz, ITraceSink trace, Engine.Random.RngStream? placement = null)
+    /// <param name="tick">How the periodic tick runs (null: only while a CPU has waiters, at phase 0: nohz_full).</param>
+    public HostScheduler(Simulator sim, CostProfile costs, IReadOnlyList<Pcpu> cpus, int hostHz, ITraceSink trace, Engine.Random.RngStream? placement = null, HostTickMode? tick = null)
     {
+        _tickMode = tick ?? HostTickMode.NohzFull(SimSpan.Zero);
         _placement = placement;
         _sim = sim;
         _costs = costs;
@@ -362,37 +364,6 @@ public sealed class HostScheduler : IEventHandler
         t.VruntimeNs += ran.Ns * 1024 / t.Weight;
         t.RunningSince = _sim.Now;
         t.Cpu?.RunQueue.UpdateMinVruntime(t);
-    }
-
-    private void ArmTick(Pcpu cpu)
-    {
-        // The tick matters only for slice expiry, so it runs only while someone waits.
-        if (_tickArmed[cpu.Id] || cpu.RunQueue.QueuedCount == 0)
-        {
-            return;
-        }
-
-        _tickArmed[cpu.Id] = true;
-        _sim.ScheduleAfter(_tickPeriod, this, KindTick, cpu.Id);
-    }
-
-    /// <summary>check_preempt_tick: resched when the current thread used up its slice.</summary>
-    private void Tick(Pcpu cpu)
-    {
-        _tickArmed[cpu.Id] = false;
-        if (cpu.Current is { } curr && cpu.RunQueue.QueuedCount > 0)
-        {
-            UpdateCurr(curr);
-            long total = cpu.RunQueue.QueuedWeight + curr.Weight;
-            long slice = Tunables.Period(cpu.RunQueue.QueuedCount + 1).Ns * curr.Weight / total;
-            SimSpan ran = _sim.Now - _busySince[cpu.Id];
-            if (ran.Ns > slice)
-            {
-                RequestResched(curr);
-            }
-        }
-
-        ArmTick(cpu);
     }
 
     private Pcpu LeastLoaded()

@@ -46,6 +46,11 @@ public abstract class HostThread
     /// <summary>The scheduler asks the running thread to reach a preemption point soon.</summary>
     protected internal abstract void OnReschedRequested(SimTime now);
 
+    /// <summary>The host tick's interrupt arrived while this thread ran (its handler's time is the thread's to lose).</summary>
+    protected internal virtual void OnHostTick()
+    {
+    }
+
     /// <summary>The thread left its CPU (kvm_sched_out): still runnable (preempted or yielded) or going to sleep.</summary>
     protected internal virtual void OnDescheduled(bool stillRunnable)
     {

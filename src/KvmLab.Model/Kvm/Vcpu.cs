@@ -74,6 +74,7 @@ public sealed class Vcpu : HostThread, IEventHandler
     {
         Kick,
         HostTimer,
+        HostTick,
         PassthroughTimer,
     }
 
@@ -397,6 +398,16 @@ public sealed class Vcpu : HostThread, IEventHandler
         }
     }
 
+    /// <summary>The host tick on this vCPU's pCPU: in guest mode it is an EXTERNAL_INTERRUPT exit; in the host it is taken there.</summary>
+    protected internal override void OnHostTick()
+    {
+        if (Mode == VcpuMode.InGuest)
+        {
+            Guest.OnLeaveGuest();
+            BeginExit(ExitReason.ExternalInterrupt, 0, default, 0, null, ExternalCause.HostTick);
+        }
+    }
+
     protected internal override void OnReschedRequested(SimTime now)
     {
         switch (Mode)
@@ -614,6 +625,7 @@ public sealed class Vcpu : HostThread, IEventHandler
             ExitReason.ExternalInterrupt => _exitCause switch
             {
                 ExternalCause.HostTimer => c.HostTimerInterrupt,      // hrtimer_interrupt -> apic_timer_fn
+                ExternalCause.HostTick => c.HostTimerInterrupt,       // hrtimer_interrupt -> tick_sched_timer -> scheduler_tick
                 ExternalCause.PassthroughTimer => c.TimerExpiredInject, // KVM injects the guest's timer vector
                 _ => SimSpan.Zero,                                     // a kick: the reschedule IPI handler is trivial
             },
