@@ -11,7 +11,7 @@ namespace KvmLab.Model.Guest;
 /// at instruction boundaries when the guest has them enabled: the interrupted activity is saved,
 /// the handler runs, IRET resumes it.
 /// </summary>
-public sealed class GuestCpu : IEventHandler
+public sealed partial class GuestCpu : IEventHandler
 {
     private const int KindComputeDone = 1;
     private const int KindSpinDone = 2;
@@ -251,26 +251,6 @@ public sealed class GuestCpu : IEventHandler
         }
     }
 
-    /// <summary>A posted interrupt reached the vCPU while in guest mode.</summary>
-    internal void OnInterruptPosted()
-    {
-        if (!CanTakeInterrupt())
-        {
-            return;
-        }
-
-        if (_act == Activity.Halted)
-        {
-            // HLT without exiting woke up: resume after the handler.
-            _act = Activity.None;
-            _saved.Push(new Saved(Activity.None, 0, TakeThen(), null, false, null));
-            BeginInterrupt();
-            return;
-        }
-
-        SaveCurrentAndBeginInterrupt();
-    }
-
     internal void OnFlagSet(GuestFlag flag)
     {
         if (_act == Activity.Spin && _spinFlag == flag && InGuestMode)
@@ -322,50 +302,6 @@ public sealed class GuestCpu : IEventHandler
         }
     }
 
-    /// <summary>IRET: re-enable interrupts, take the next pending one or resume what was interrupted.</summary>
-    internal void ReturnFromInterrupt()
-    {
-        InInterrupt = false;
-        if (Vcpu.HasPendingInterrupt && InGuestMode)
-        {
-            BeginInterrupt();
-            return;
-        }
-
-        Saved s = _saved.Pop();
-        switch (s.Act)
-        {
-            case Activity.Compute:
-                Compute(new SimSpan(s.RemainingNs), s.Then, s.User);
-                break;
-            case Activity.Spin:
-                SpinUntil(s.Flag!, s.Then, s.RemainingNs == long.MaxValue ? null : new SimSpan(s.RemainingNs), s.OnBudget);
-                break;
-            default:
-                s.Then();
-                break;
-        }
-    }
-
-    private bool CanTakeInterrupt() => !InInterrupt && Vcpu.HasPendingInterrupt;
-
-    private void SaveCurrentAndBeginInterrupt()
-    {
-        // The segment, if one is advancing, is accounted once here. On re-entry with an interrupt
-        // pending none is open: OnLeaveGuest accounted it, and the time in the host is not guest work.
-        CloseSegment();
-        long remaining = _act == Activity.Spin
-            ? _spinBudgetNs
-            : _remainingNs;
-
-        _gen++;
-        _saved.Push(new Saved(_act, remaining, TakeThen(), _spinFlag, UserMode, _onSpinBudget));
-        _act = Activity.None;
-        _spinFlag = null;
-        _onSpinBudget = null;
-        BeginInterrupt();
-    }
-
     /// <summary>A compute or spin activity starts advancing in guest mode now.</summary>
     private void OpenSegment()
     {
@@ -403,14 +339,6 @@ public sealed class GuestCpu : IEventHandler
 
         CreditedGuestNs += ran;
         _host.Invariants.WorkWithinGuestTime(this);
-    }
-
-    private void BeginInterrupt()
-    {
-        UserMode = false;
-        InInterrupt = true;
-        int vector = Vcpu.TakeHighestPendingVector();
-        Kernel.HandleInterrupt(this, vector);
     }
 
     private void ScheduleCompute()

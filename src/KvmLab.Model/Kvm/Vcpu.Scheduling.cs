@@ -1,0 +1,116 @@
+using KvmLab.Engine.Events;
+using KvmLab.Engine.Random;
+using KvmLab.Engine.Time;
+using KvmLab.Engine.Tracing;
+using KvmLab.Model.Guest;
+using KvmLab.Model.HostOs;
+using KvmLab.Model.Invariants;
+using KvmLab.Model.Kvm.Exits;
+
+namespace KvmLab.Model.Kvm;
+
+/// <summary>The vCPU thread under the host scheduler: start, sched-in/out (kvm_sched_in, kvm_sched_out), wake-ups, reschedule requests and the host tick.</summary>
+public sealed partial class Vcpu
+{
+    /// <summary>Starts the vCPU thread (the first KVM_RUN).</summary>
+    internal void Start()
+    {
+        _host.Scheduler.Start(this);
+    }
+
+    /// <summary>Starts the vCPU thread after <paramref name="delay"/> (QEMU creates vCPU threads one after another).</summary>
+    internal void StartAfter(SimSpan delay)
+    {
+        if (delay.Ns <= 0)
+        {
+            Start();
+            return;
+        }
+
+        _host.Sim.ScheduleAfter(delay, this, KindStart, 0);
+    }
+
+    protected internal override void OnScheduledIn(SimTime now)
+    {
+        // kvm_sched_in: preempted and ready cleared; vmx_sched_in shrinks the PLE window.
+        Preempted = false;
+        Ready = false;
+        IpiSendersWhileOut.Clear();
+        _pleWindowCycles = Vm.Config.Ple.Shrunk(_pleWindowCycles);
+        switch (Mode)
+        {
+            case VcpuMode.Created:
+                SetMode(VcpuMode.InHost, "run loop");
+                StartEnterLoop();
+                break;
+            case VcpuMode.Blocked:
+                // Woken in kvm_vcpu_block's schedule(): leave the block.
+                SetMode(VcpuMode.InHost, "wake");
+                StartBlockExit();
+                break;
+            case VcpuMode.Preempted:
+                SetMode(VcpuMode.InHost, "run loop");
+                StartEnterLoop();
+                break;
+            default:
+                throw new InvalidOperationException($"{Name} scheduled in while {Mode}.");
+        }
+    }
+
+    /// <summary>kvm_sched_out: a thread scheduled out while runnable is preempted and ready; kvm_arch_vcpu_put records its CPL.</summary>
+    protected internal override void OnDescheduled(bool stillRunnable)
+    {
+        if (stillRunnable)
+        {
+            Preempted = true;
+            Ready = true;
+            PreemptedInKernel = InKernel;
+        }
+    }
+
+    /// <summary>
+    /// kvm_vcpu_wake_up: wake the thread sleeping in kvm_vcpu_block; with ReadyOnWakeup (commit
+    /// d73eb57b80b9) the woken vCPU becomes a directed-yield candidate.
+    /// </summary>
+    private void WakeThread()
+    {
+        if (State == HostOs.ThreadState.Sleeping && Vm.Config.DirectedYield.ReadyOnWakeup)
+        {
+            Ready = true;
+        }
+
+        _host.Scheduler.Wake(this);
+        if (Mode == VcpuMode.Blocked && State == HostOs.ThreadState.Runnable)
+        {
+            Ledger.Enter((int)VcpuTime.Runnable, _host.Sim.Now);
+        }
+    }
+
+    /// <summary>The host tick on this vCPU's pCPU: in guest mode it is an EXTERNAL_INTERRUPT exit; in the host it is taken there.</summary>
+    protected internal override void OnHostTick()
+    {
+        if (Mode == VcpuMode.InGuest)
+        {
+            Guest.OnLeaveGuest();
+            BeginExit(ExitReason.ExternalInterrupt, 0, default, 0, null, ExternalCause.HostTick);
+        }
+    }
+
+    protected internal override void OnReschedRequested(SimTime now)
+    {
+        switch (Mode)
+        {
+            case VcpuMode.InGuest:
+                // The reschedule IPI forces an exit; the preemption point follows the handler.
+                _host.Sim.ScheduleAfter(_host.Costs.PhysicalIpiLatency, this, KindKickExit);
+                break;
+            case VcpuMode.Polling:
+                // single_task_running() is false: stop polling and sleep.
+                StopPollingAndSleep();
+                break;
+            default:
+                // InHost reaches the preemption point by itself.
+                break;
+        }
+    }
+}
