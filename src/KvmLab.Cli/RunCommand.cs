@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KvmLab.Engine.Time;
 using KvmLab.Model.Hardware;
 using KvmLab.RealKvm.Calibration;
 using KvmLab.Reporting;
@@ -8,16 +9,23 @@ namespace KvmLab.Cli;
 
 internal static class RunCommand
 {
-    public static Command Create(TextWriter o, TextWriter err)
+    public static Command Create(TextWriter o, TextWriter err, CancellationToken cancel)
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario YAML file (see scenarios/)" };
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var trace = new Option<string?>("--trace") { Description = "Write a Perfetto / chrome://tracing trace-event JSON file of the run" };
         var profile = CommonOptions.Profile();
-        var cmd = new Command("run", "Run a scenario file and print its metrics") { scenario, seed, json, trace, profile };
+        var maxMemory = CommonOptions.MaxMemory();
+        var cmd = new Command("run", "Run a scenario file and print its metrics (progress and ETA on stderr; Ctrl-C stops it)") { scenario, seed, json, trace, profile, maxMemory };
         cmd.SetAction(p =>
         {
+            if (CommonOptions.MemoryLimit(p.GetValue(maxMemory), "run", err) is not long limit)
+            {
+                return ExitCodes.Usage;
+            }
+
+            // Everything that can be refused is refused before the run starts.
             string path = p.GetValue(scenario)!;
             ScenarioSpec spec = ScenarioLoader.LoadFile(path);
             if (p.GetValue(seed) is ulong s)
@@ -26,29 +34,80 @@ internal static class RunCommand
             }
 
             CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
-            RunResult result;
-            if (p.GetValue(trace) is string traceFile)
+            if (costs is not null && ScenarioChecks.Find(spec, costs) is { } problem)
             {
-                // Written beside the target and renamed at the end, so a failed run leaves no half file.
-                string tmp = traceFile + ".partial";
-                using (var stream = File.Create(tmp))
-                using (var writer = new PerfettoTraceWriter(stream))
-                {
-                    result = ScenarioRunner.Run(spec, trace: writer, profileOverride: costs);
-                    writer.Close();
-                }
-
-                File.Move(tmp, traceFile, overwrite: true);
-                err.WriteLine($"kvmlab: trace written to {traceFile} (open in https://ui.perfetto.dev or chrome://tracing)");
+                throw problem.ToException(spec);
             }
-            else
+
+            MemoryEstimate.Check(spec, limit);
+            string? traceFile = p.GetValue(trace);
+            if (traceFile is not null && OutputPaths.FileProblem(traceFile, "--trace") is { } bad)
             {
-                result = ScenarioRunner.Run(spec, profileOverride: costs);
+                err.WriteLine($"kvmlab: run: {bad}");
+                return ExitCodes.Failure;
+            }
+
+            using var interrupt = new Interrupt(cancel);
+            var progress = new RunProgress(err, spec.Name);
+            SimTime reached = SimTime.Zero;
+            var control = new RunControl
+            {
+                Cancel = interrupt.Token,
+                Progress = (now, end) =>
+                {
+                    reached = now;
+                    progress.Report(now, end);
+                },
+            };
+            RunResult result;
+            try
+            {
+                result = traceFile is null
+                    ? ScenarioRunner.Run(spec, profileOverride: costs, control: control)
+                    : RunWithTrace(spec, costs, control, traceFile);
+            }
+            catch (OperationCanceledException)
+            {
+                progress.Done();
+                err.WriteLine($"kvmlab: run: interrupted at {reached.Ns / 1e6:0.0} ms of {spec.Duration.Ns / 1e6:0.0} ms simulated; no results{(traceFile is null ? "" : " and no trace")} written");
+                return ExitCodes.Failure;
+            }
+
+            progress.Done();
+            if (traceFile is not null)
+            {
+                err.WriteLine($"kvmlab: trace written to {traceFile} (open in https://ui.perfetto.dev or chrome://tracing)");
             }
 
             o.WriteLine(p.GetValue(json) ? JsonResults.Run(result) : ResultTables.Run(result));
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>Written beside the target and renamed at the end, so a failed or interrupted run leaves no file, whole or half.</summary>
+    private static RunResult RunWithTrace(ScenarioSpec spec, CostProfile? costs, RunControl control, string traceFile)
+    {
+        string tmp = traceFile + ".partial";
+        try
+        {
+            RunResult result;
+            using (var stream = File.Create(tmp))
+            using (var writer = new PerfettoTraceWriter(stream))
+            {
+                result = ScenarioRunner.Run(spec, trace: writer, profileOverride: costs, control: control);
+                writer.Close();
+            }
+
+            File.Move(tmp, traceFile, overwrite: true);
+            return result;
+        }
+        finally
+        {
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
+        }
     }
 }
