@@ -12,7 +12,7 @@ internal static class CalibrateCommand
     {
         var outFile = new Option<string>("--out") { Description = "Where to write the cost profile JSON", Required = true };
         var baseId = new Option<string>("--base") { Description = "Profile whose values fill the fields no probe measures", DefaultValueFactory = _ => "skylake-sp-2020" };
-        var samples = new Option<int>("--samples") { Description = "Samples per natively running probe", DefaultValueFactory = _ => 10000 };
+        var samples = CommonOptions.Samples("Samples per natively running probe");
         var device = CommonOptions.Device();
         var cmd = new Command("calibrate", "Run every probe and turn the results into a cost profile for run/reproduce/validate --profile") { outFile, baseId, samples, device };
         cmd.SetAction(p =>
@@ -24,15 +24,36 @@ internal static class CalibrateCommand
                 return ExitCodes.Usage;
             }
 
-            int rc = ProbeRun.Execute(p.GetValue(device)!, "all", p.GetValue(samples), null, json: false, o, err, out IReadOnlyList<ProbeResult> results, out HostEnvironment? env);
+            if (CommonOptions.SamplesInRange(p.GetValue(samples), "calibrate", err) is not int n)
+            {
+                return ExitCodes.Usage;
+            }
+
+            string path = p.GetValue(outFile)!;
+            if (OutputPaths.FileProblem(path, "--out") is { } bad)
+            {
+                err.WriteLine($"kvmlab: calibrate: {bad}");
+                return ExitCodes.Failure;
+            }
+
+            int rc = ProbeRun.Execute(p.GetValue(device)!, "all", n, null, json: false, o, err, out IReadOnlyList<ProbeResult> results, out HostEnvironment? env);
             if (env is null)
             {
                 return rc;
             }
 
+            if (ProbeRun.Failures(results, "calibrate", "no profile written", err))
+            {
+                return ExitCodes.Failure;
+            }
+
             string envText = $"{env.Flavour}, {env.CpuModel}, kernel {env.Kernel}";
             CalibratedProfile c = Calibrator.Calibrate(results, env.TscKhz, b, envText);
-            string path = p.GetValue(outFile)!;
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } d)
+            {
+                Directory.CreateDirectory(d);
+            }
+
             File.WriteAllText(path, ProfileFile.Write(c));
             o.WriteLine();
             o.WriteLine($"COST PROFILE '{c.Profile.Id}' written to {path} (fields no probe measures keep {b.Id}'s values)");

@@ -1,9 +1,15 @@
 using System.CommandLine;
+using KvmLab.Scenarios;
 
 namespace KvmLab.Cli;
 
 internal static class CommonOptions
 {
+    /// <summary>Probes keep at least 20 samples after warm-up (a p99 needs them) and at most 100,000 (the raw CSVs stay small).</summary>
+    public const int MinSamples = 20;
+
+    public const int MaxSamples = 100_000;
+
     public static Option<ulong?> Seed() => new("--seed") { Description = "RNG seed (runs with the same scenario, seed and build give identical numbers)" };
 
     public static Option<string> Device() => new("--device") { Description = "The KVM device to open", DefaultValueFactory = _ => "/dev/kvm" };
@@ -16,4 +22,40 @@ internal static class CommonOptions
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON (one object per line) instead of tables" };
+
+    public static Option<int> Samples(string description) => new("--samples") { Description = $"{description} ({MinSamples} to {MaxSamples})", DefaultValueFactory = _ => 10000 };
+
+    public static Option<string?> MaxMemory() => new("--max-memory")
+    {
+        Description = $"Refuse a scenario whose estimated memory is above this size, for example 512M or 16G (default {ByteSize.Format(MemoryEstimate.DefaultLimitBytes)})",
+    };
+
+    /// <summary>The --samples value if it is in range; else prints the problem and returns null.</summary>
+    public static int? SamplesInRange(int n, string command, TextWriter err)
+    {
+        if (n is >= MinSamples and <= MaxSamples)
+        {
+            return n;
+        }
+
+        err.WriteLine($"kvmlab: {command}: --samples {n} is out of range: it must be from {MinSamples} to {MaxSamples}");
+        return null;
+    }
+
+    /// <summary>The --max-memory limit in bytes (the default when absent); else prints the problem and returns null.</summary>
+    public static long? MemoryLimit(string? text, string command, TextWriter err)
+    {
+        if (text is null)
+        {
+            return MemoryEstimate.DefaultLimitBytes;
+        }
+
+        if (ByteSize.TryParse(text, out long bytes) is { } problem)
+        {
+            err.WriteLine($"kvmlab: {command}: --max-memory: {problem}");
+            return null;
+        }
+
+        return bytes;
+    }
 }

@@ -6,32 +6,34 @@ namespace KvmLab.Cli;
 /// <summary>The `kvmlab` command line: composition only; the work is in the libraries.</summary>
 public static class KvmLabCli
 {
-    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <param name="cancel">Stops a `run` or `sweep` in progress as Ctrl-C does (for hosts that embed the CLI, such as the tests' fuzzer).</param>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, CancellationToken cancel = default)
     {
+        ArgumentNullException.ThrowIfNull(args);
         stdout ??= Console.Out;
         stderr ??= Console.Error;
         var root = new RootCommand("kvmlab: simulate KVM virtualization latency and reproduce published results from mechanisms")
         {
             ListCommand.Create(stdout),
-            RunCommand.Create(stdout, stderr),
+            RunCommand.Create(stdout, stderr, cancel),
             ReproduceCommand.Create(stdout, stderr),
             ProbeCommand.Create(stdout, stderr),
             CalibrateCommand.Create(stdout, stderr),
             ValidateCommand.Create(stdout, stderr),
-            SweepCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr, cancel),
             MergeCommand.Create(stdout, stderr),
             PlotCommand.Create(stdout, stderr),
         };
 
-        ParseResult parsed = root.Parse(args);
+        // `kvmlab` alone shows the help and exits 0, as kubectl and docker do: asking what a
+        // tool does is not an error.
+        ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors)
-            {
-                stderr.WriteLine($"kvmlab: {e.Message}");
-            }
-
-            stderr.WriteLine("Try 'kvmlab --help'.");
+            // One line, as for every other error: the first problem, how many more, where help is.
+            string more = parsed.Errors.Count > 1 ? $" (and {parsed.Errors.Count - 1} more)" : "";
+            string command = parsed.CommandResult.Command is RootCommand ? "kvmlab" : $"kvmlab {parsed.CommandResult.Command.Name}";
+            stderr.WriteLine($"kvmlab: {ParseErrors.Friendly(parsed.Errors[0].Message).TrimEnd('.')}{more}; try '{command} --help'");
             return ExitCodes.Usage;
         }
 

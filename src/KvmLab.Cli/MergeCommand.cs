@@ -13,8 +13,15 @@ internal static class MergeCommand
         cmd.SetAction(p =>
         {
             string[] given = p.GetValue(inputs)!;
-            IReadOnlyList<PointResult> rows = SweepMerger.Merge(given, w => err.WriteLine($"kvmlab: merge: {w}"));
             string target = p.GetValue(output)!;
+            if (OutputPaths.FileProblem(target, "--out") is { } bad)
+            {
+                err.WriteLine($"kvmlab: merge: {bad}");
+                return ExitCodes.Failure;
+            }
+
+            IReadOnlyList<PointResult> rows = SweepMerger.Merge(given, w => err.WriteLine($"kvmlab: merge: {w}"));
+
             if (Path.GetDirectoryName(Path.GetFullPath(target)) is { } d)
             {
                 Directory.CreateDirectory(d);

@@ -26,6 +26,12 @@ internal static class PlotCommand
                 return ExitCodes.Usage;
             }
 
+            if (OutputPaths.FileProblem(target, "--out") is { } bad)
+            {
+                err.WriteLine($"kvmlab: plot: {bad}");
+                return ExitCodes.Failure;
+            }
+
             CsvTable table = CsvTable.Read(p.GetValue(results)!);
             ChartImage chart = TablePlot.Draw(table, p.GetValue(x)!, p.GetValue(y)!, p.GetValue(by), p.GetValue(kind) == "bar" ? PlotKind.Bar : PlotKind.Line,
                 Path.GetFileNameWithoutExtension(target));

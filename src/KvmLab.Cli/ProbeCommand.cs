@@ -10,18 +10,22 @@ internal static class ProbeCommand
     {
         var suite = new Option<string>("--suite") { Description = "Which probes: exits, ipi, timer, notify or all", DefaultValueFactory = _ => "all" };
         suite.AcceptOnlyFromAmong([.. ProbeCatalog.Suites, "all"]);
-        var samples = new Option<int>("--samples") { Description = "Samples per natively running probe (ring-0 and slow probes take fewer)", DefaultValueFactory = _ => 10000 };
+        var samples = CommonOptions.Samples("Samples per natively running probe (ring-0 and slow probes take fewer)");
         var outDir = new Option<string?>("--out") { Description = "Directory for raw samples (one CSV per probe) and probe.json" };
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
         var cmd = new Command("probe", "Measure the real KVM through /dev/kvm with tiny guests: exit costs, IPIs, timers, notification paths") { suite, samples, outDir, json, device };
         cmd.SetAction(p =>
         {
-            int n = p.GetValue(samples);
-            if (n < 20 || n > 100_000)
+            if (CommonOptions.SamplesInRange(p.GetValue(samples), "probe", err) is not int n)
             {
-                err.WriteLine("kvmlab: probe: --samples must be between 20 and 100000");
                 return ExitCodes.Usage;
+            }
+
+            if (p.GetValue(outDir) is string dir && OutputPaths.DirectoryProblem(dir, "--out") is { } bad)
+            {
+                err.WriteLine($"kvmlab: probe: {bad}");
+                return ExitCodes.Failure;
             }
 
             return ProbeRun.Execute(p.GetValue(device)!, p.GetValue(suite)!, n, p.GetValue(outDir), p.GetValue(json), o, err, out _, out _);

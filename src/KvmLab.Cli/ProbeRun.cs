@@ -95,6 +95,19 @@ internal static class ProbeRun
         }
     }
 
+    /// <summary>True, after one line naming them, when any probe failed: a table or profile built from failed probes would lie.</summary>
+    public static bool Failures(IReadOnlyList<ProbeResult> results, string command, string consequence, TextWriter err)
+    {
+        var failed = results.Where(r => r.Status == ProbeStatus.Failed).Select(r => $"{r.Suite}/{r.Name}").ToList();
+        if (failed.Count == 0)
+        {
+            return false;
+        }
+
+        err.WriteLine($"kvmlab: {command}: {failed.Count} of {results.Count} probes failed ({string.Join(", ", failed)}); {consequence}");
+        return true;
+    }
+
     private static long TscOf(Kvm kvm)
     {
         using var vm = RealKvm.Guests.TinyVm.Create(kvm, new RealKvm.Guests.TinyVmOptions());

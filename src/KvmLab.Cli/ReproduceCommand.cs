@@ -70,6 +70,12 @@ internal static class ReproduceCommand
                 }
             }
 
+            if (p.GetValue(report) is string reportDir && OutputPaths.DirectoryProblem(reportDir, "--report") is { } bad)
+            {
+                err.WriteLine($"kvmlab: reproduce: {bad}");
+                return ExitCodes.Failure;
+            }
+
             LadderOverride? over = null;
             if (scenarioFile is not null)
             {

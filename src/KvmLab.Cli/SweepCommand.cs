@@ -1,18 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
+using KvmLab.Scenarios;
 using KvmLab.Sweeps;
 
 namespace KvmLab.Cli;
 
 internal static class SweepCommand
 {
-    public static Command Create(TextWriter o, TextWriter err)
+    public static Command Create(TextWriter o, TextWriter err, CancellationToken cancel)
     {
         var file = new Argument<string>("sweep") { Description = "Sweep YAML file: a base scenario and a grid (see docs/SWEEPS.md)" };
         var outDir = new Option<string?>("--out") { Description = "Output directory (default: <sweep name>-results); holds the journal and results.csv" };
         var jobs = new Option<int?>("--jobs") { Description = "Points run at once (default: the number of cores)" };
         var shard = new Option<string?>("--shard") { Description = "Run only shard I of N (I/N, 0-based), for a cluster job array; combine with 'kvmlab merge'" };
-        var cmd = new Command("sweep", "Run a base scenario over a grid of parameters in parallel; resumes where an interrupted run stopped") { file, outDir, jobs, shard };
+        var maxMemory = CommonOptions.MaxMemory();
+        var cmd = new Command("sweep", "Run a base scenario over a grid of parameters in parallel; resumes where an interrupted run stopped") { file, outDir, jobs, shard, maxMemory };
         cmd.SetAction(p =>
         {
             Shard s = Shard.All;
@@ -28,15 +30,27 @@ internal static class SweepCommand
             }
 
             int n = p.GetValue(jobs) ?? Environment.ProcessorCount;
-            if (n < 1)
+            if (n is < 1 or > MaxJobs)
             {
-                err.WriteLine("kvmlab: sweep: --jobs must be at least 1");
+                err.WriteLine($"kvmlab: sweep: --jobs {n} is out of range: it must be from 1 to {MaxJobs}");
+                return ExitCodes.Usage;
+            }
+
+            if (CommonOptions.MemoryLimit(p.GetValue(maxMemory), "sweep", err) is not long limit)
+            {
                 return ExitCodes.Usage;
             }
 
             SweepSpec sweep = SweepLoader.LoadFile(p.GetValue(file)!);
             string dir = p.GetValue(outDir) ?? sweep.Name + "-results";
-            using var cts = new CancellationTokenSource();
+            if (OutputPaths.DirectoryProblem(dir, "--out") is { } bad)
+            {
+                err.WriteLine($"kvmlab: sweep: {bad}");
+                return ExitCodes.Failure;
+            }
+
+            CheckMemory(sweep, n, limit);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             ConsoleCancelEventHandler onCtrlC = (_, e) =>
             {
                 // Let the points in flight finish and be journaled, then stop: nothing is lost.
@@ -72,5 +86,29 @@ internal static class SweepCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>More parallel points than this is a typo: no machine here has a thousand cores.</summary>
+    private const int MaxJobs = 1024;
+
+    /// <summary>Up to --jobs points are in memory at once: the largest point's model times the jobs, plus one runtime.</summary>
+    private static void CheckMemory(SweepSpec sweep, int jobs, long limit)
+    {
+        IReadOnlyList<SweepPoint> points = SweepExpander.Expand(sweep, jobs);
+        if (points.Count == 0)
+        {
+            return;
+        }
+
+        SweepPoint largest = points.MaxBy(pt => MemoryEstimate.Of(pt.Scenario).Bytes)!;
+        long perPoint = MemoryEstimate.Of(largest.Scenario).Bytes - MemoryEstimate.BaseBytes;
+        long total = MemoryEstimate.BaseBytes + (perPoint * Math.Min(jobs, points.Count));
+        if (total > limit)
+        {
+            string point = string.Join(", ", largest.Parameters.Select(kv => $"{kv.Key}={kv.Value}"));
+            throw new ScenarioException(sweep.File, 1, "grid",
+                $"{Math.Min(jobs, points.Count)} points at once need about {ByteSize.Format(total)} of memory (the largest, {point}, about {ByteSize.Format(perPoint)} each), "
+                + $"more than the limit of {ByteSize.Format(limit)}; use fewer --jobs or raise --max-memory");
+        }
     }
 }

@@ -11,11 +11,17 @@ internal static class ValidateCommand
     public static Command Create(TextWriter o, TextWriter err)
     {
         var profile = new Option<string?>("--profile") { Description = "A profile from 'kvmlab calibrate --out'; its recorded probe medians are the measurements. Without it, probes run now and calibrate in memory" };
-        var samples = new Option<int>("--samples") { Description = "Samples per natively running probe when probing now", DefaultValueFactory = _ => 10000 };
+        var samples = CommonOptions.Samples("Samples per natively running probe when probing now");
         var device = CommonOptions.Device();
         var cmd = new Command("validate", "Simulate the probe scenarios with a calibrated profile and print predicted versus measured, with the gap") { profile, samples, device };
         cmd.SetAction(p =>
         {
+            // Refused even with --profile (where no probe runs): a value out of range is a typo either way.
+            if (CommonOptions.SamplesInRange(p.GetValue(samples), "validate", err) is not int n)
+            {
+                return ExitCodes.Usage;
+            }
+
             CalibratedProfile c;
             if (p.GetValue(profile) is string path)
             {
@@ -23,10 +29,15 @@ internal static class ValidateCommand
             }
             else
             {
-                int rc = ProbeRun.Execute(p.GetValue(device)!, "all", p.GetValue(samples), null, json: false, TextWriter.Null, err, out IReadOnlyList<ProbeResult> results, out HostEnvironment? env);
+                int rc = ProbeRun.Execute(p.GetValue(device)!, "all", n, null, json: false, TextWriter.Null, err, out IReadOnlyList<ProbeResult> results, out HostEnvironment? env);
                 if (env is null)
                 {
                     return rc;
+                }
+
+                if (ProbeRun.Failures(results, "validate", "nothing to compare the predictions with", err))
+                {
+                    return ExitCodes.Failure;
                 }
 
                 if (env.Warning is string w)

@@ -14,13 +14,15 @@ public sealed record MetricSummary(string Name, string Unit, double Mean, double
 public sealed record ReplicatedRun(IReadOnlyList<RunResult> Runs, IReadOnlyList<MetricSummary> Metrics)
 {
     /// <param name="progress">Called after each run with (runs done, runs total).</param>
-    public static ReplicatedRun Run(ScenarioSpec spec, int replications, CostProfile? profile = null, InvariantLevel? checks = null, Action<int, int>? progress = null)
+    /// <param name="cancel">Stops between simulation slices (OperationCanceledException).</param>
+    public static ReplicatedRun Run(ScenarioSpec spec, int replications, CostProfile? profile = null, InvariantLevel? checks = null, Action<int, int>? progress = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replications, 1);
         var runs = new List<RunResult>(replications);
+        var control = new RunControl { Cancel = cancel };
         for (int r = 0; r < replications; r++)
         {
-            runs.Add(ScenarioRunner.Run(spec, r, profileOverride: profile, checks: checks));
+            runs.Add(ScenarioRunner.Run(spec, r, profileOverride: profile, control: control, checks: checks));
             progress?.Invoke(r + 1, replications);
         }
 

@@ -40,6 +40,7 @@ public static class FioParameters
     {
         ArgumentNullException.ThrowIfNull(p);
         ScenarioException Bad(string key, string problem) => new(file, p[key].Line, $"workload.{key}", problem);
+        string Text(string key, ScalarValue v) => v.Items is null ? v.Text : throw Bad(key, "expected a single value, not a list");
 
         long Long(string key, long fallback, long min, long max)
         {
@@ -48,12 +49,7 @@ public static class FioParameters
                 return fallback;
             }
 
-            if (!long.TryParse(v.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) || x < min || x > max)
-            {
-                throw Bad(key, $"'{v.Text}' must be a whole number from {min} to {max}");
-            }
-
-            return x;
+            return ValueText.Integer(Text(key, v), min, max, out long x) is { } problem ? throw Bad(key, problem) : x;
         }
 
         bool Bool(string key, bool fallback)
@@ -63,7 +59,7 @@ public static class FioParameters
                 return fallback;
             }
 
-            return v.Text switch
+            return Text(key, v) switch
             {
                 "true" or "yes" or "on" => true,
                 "false" or "no" or "off" => false,
@@ -78,7 +74,7 @@ public static class FioParameters
                 return fallback;
             }
 
-            return allowed.Contains(v.Text) ? v.Text : throw Bad(key, $"unknown value '{v.Text}' (known: {string.Join(", ", allowed)})");
+            return allowed.Contains(Text(key, v)) ? v.Text : throw Bad(key, $"unknown value '{v.Text}' (known: {string.Join(", ", allowed)})");
         }
 
         StorageConfig cfg = new();
@@ -123,23 +119,28 @@ public static class FioParameters
 
         string rw = Choice("rw", "randread", "randread", "randwrite");
         SimSpan runtime = SimSpan.Zero;
-        if (p.TryGetValue("runtime", out ScalarValue? rt) && (!ScenarioLoader.TryParseSpan(rt.Text, out runtime) || runtime.Ns <= 0))
+        if (p.TryGetValue("runtime", out ScalarValue? rt))
         {
-            throw Bad("runtime", $"'{rt.Text}' is not a positive duration, for example 20ms");
+            runtime = Positive("runtime", rt, ScenarioLimits.MaxDuration, "20ms");
         }
 
         SimSpan? deviceLatency = null;
         if (p.TryGetValue("device_latency", out ScalarValue? dl))
         {
-            if (!ScenarioLoader.TryParseSpan(dl.Text, out SimSpan d) || d.Ns <= 0)
-            {
-                throw Bad("device_latency", $"'{dl.Text}' is not a positive duration, for example 17us");
-            }
-
-            deviceLatency = d;
+            deviceLatency = Positive("device_latency", dl, ScenarioLimits.MaxDeviceLatency, "17us");
         }
 
         int numjobs = (int)Long("numjobs", 1, 1, 64);
+
+        SimSpan Positive(string key, ScalarValue v, SimSpan max, string example)
+        {
+            if (ValueText.Span(Text(key, v), SimSpan.Zero, max, out SimSpan span) is { } problem)
+            {
+                throw Bad(key, problem);
+            }
+
+            return span.Ns > 0 ? span : throw Bad(key, $"must be positive, for example {example}");
+        }
         return new FioWorkload
         {
             Config = cfg with { Vcpus = Math.Max(cfg.Vcpus, numjobs) },

@@ -1,16 +1,16 @@
-using System.Globalization;
 using KvmLab.Engine.Time;
 using KvmLab.Model.Guest;
 using KvmLab.Model.Hardware;
 using KvmLab.Policies;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace KvmLab.Scenarios;
 
 /// <summary>
 /// Reads a scenario YAML file strictly: every key must be known, every value valid, and every
-/// error names the file, the line and the key, so a user can fix it without guessing.
+/// error names the file, the line and the key, so a user can fix it without guessing. Every
+/// number is range-checked against <see cref="ScenarioLimits"/> and every semantic and platform
+/// check (<see cref="ScenarioChecks"/>) runs here, so a loaded scenario can run.
 /// </summary>
 public static class ScenarioLoader
 {
@@ -33,22 +33,12 @@ public static class ScenarioLoader
 
     public static ScenarioSpec Parse(string yaml, string file = "<scenario>")
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new ScenarioException(file, (int)e.Start.Line, "yaml", FirstLine(e.Message));
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (SafeYaml.Load(yaml, file) is not YamlMappingNode root)
         {
             throw new ScenarioException(file, 1, "scenario", "the file must be a YAML mapping (key: value lines)");
         }
 
-        var r = new Reader(file);
+        var r = new ScenarioYamlReader(file);
         r.CheckKeys(root, "", TopKeys);
 
         var machine = new MachineSpec();
@@ -58,8 +48,8 @@ public static class ScenarioLoader
             r.CheckKeys(mm, "machine.", ["pcpus", "host_hz", "host_hogs", "nohz_full"]);
             machine = new MachineSpec
             {
-                Pcpus = r.Int(mm, "machine.pcpus", "pcpus", machine.Pcpus, min: 1, max: 4096),
-                HostHz = r.Int(mm, "machine.host_hz", "host_hz", machine.HostHz, min: 1, max: 10000),
+                Pcpus = r.Int(mm, "machine.pcpus", "pcpus", machine.Pcpus, min: 1, max: ScenarioLimits.MaxPcpus),
+                HostHz = r.Int(mm, "machine.host_hz", "host_hz", machine.HostHz, min: 1, max: ScenarioLimits.MaxHz),
                 HostHogs = r.Int(mm, "machine.host_hogs", "host_hogs", 0, min: 0, max: 65536),
                 NohzFull = r.Bool(mm, "machine.nohz_full", "nohz_full", false),
             };
@@ -71,8 +61,9 @@ public static class ScenarioLoader
         {
             var km = r.Mapping(k, "kvm");
             r.CheckKeys(km, "kvm.", ["halt_poll_ns", "lapic_timer_advance_ns"]);
-            haltPoll = new SimSpan(r.Long(km, "kvm.halt_poll_ns", "halt_poll_ns", haltPoll.Ns, min: 0));
-            timerAdvance = new SimSpan(r.Long(km, "kvm.lapic_timer_advance_ns", "lapic_timer_advance_ns", timerAdvance.Ns, min: 0, max: 5000));
+            haltPoll = new SimSpan(r.Long(km, "kvm.halt_poll_ns", "halt_poll_ns", haltPoll.Ns, min: 0, max: ScenarioLimits.MaxHaltPollNs, "the module parameter is an unsigned int"));
+            timerAdvance = new SimSpan(r.Long(km, "kvm.lapic_timer_advance_ns", "lapic_timer_advance_ns", timerAdvance.Ns, min: 0, max: ScenarioLimits.MaxTimerAdvanceNs,
+                "LAPIC_TIMER_ADVANCE_NS_MAX"));
         }
 
         IReadOnlyList<string> features = [.. FeatureCatalog.Defaults.Order(StringComparer.Ordinal)];
@@ -92,10 +83,13 @@ public static class ScenarioLoader
                     throw r.Error(item, "features", $"unknown feature '{id}' (known: {string.Join(", ", FeatureCatalog.Every.Select(x => x.Id))})");
                 }
 
-                if (!list.Contains(id))
+                if (list.Contains(id))
                 {
-                    list.Add(id);
+                    throw r.Error(item, "features", $"'{id}' is listed twice");
                 }
+
+                list.Add(id);
+                r.Remember("features/" + id, item);
             }
 
             features = list;
@@ -107,16 +101,18 @@ public static class ScenarioLoader
             throw r.Error(r.Child(root, "profile")!, "profile", $"unknown cost profile '{profile}' (known: {string.Join(", ", Profiles.All.Select(p => p.Id))})");
         }
 
-        SimSpan duration = r.Span(root, "duration", "duration", SimSpan.FromMilliseconds(50));
+        SimSpan max = ScenarioLimits.MaxDuration;
+        SimSpan duration = r.Span(root, "duration", "duration", SimSpan.FromMilliseconds(50), SimSpan.Zero, max);
         if (duration.Ns <= 0)
         {
             throw r.Error(r.Child(root, "duration")!, "duration", "must be positive, for example 50ms");
         }
 
-        SimSpan warmup = r.Span(root, "warmup", "warmup", SimSpan.FromMilliseconds(1));
-        if (warmup.Ns < 0 || warmup >= duration)
+        SimSpan warmup = r.Span(root, "warmup", "warmup", SimSpan.FromMilliseconds(1), SimSpan.Zero, max);
+        if (warmup >= duration)
         {
-            throw r.Error(r.Child(root, "warmup")!, "warmup", "must be at least 0 and shorter than the duration");
+            throw r.Error(r.Child(root, "warmup") ?? r.Child(root, "duration")!, "warmup",
+                $"{ValueText.Format(warmup)} must be shorter than the duration ({ValueText.Format(duration)})");
         }
 
         var vms = new List<VmSpec>();
@@ -126,16 +122,30 @@ public static class ScenarioLoader
             throw r.Error(vmsNode ?? root, "vms", "need a list with at least one VM, for example '- vcpus: 2'");
         }
 
+        if (vmSeq.Children.Count > ScenarioLimits.MaxVms)
+        {
+            throw r.Error(vmsNode, "vms", $"{vmSeq.Children.Count} VMs is more than {ScenarioLimits.MaxVms}");
+        }
+
+        r.Remember("vms", vmsNode);
+
         var pinnedUse = new int[machine.Pcpus];
         for (int i = 0; i < vmSeq.Children.Count; i++)
         {
             string key = $"vms[{i}]";
             var vm = r.Mapping(vmSeq.Children[i], key);
+            r.Remember(key, vm);
             r.CheckKeys(vm, key + ".", ["vcpus", "pin", "pin_offset", "guest", "start_jitter"]);
-            SimSpan jitter = r.Span(vm, key + ".start_jitter", "start_jitter", SimSpan.Zero);
-            int vcpus = r.Int(vm, key + ".vcpus", "vcpus", 2, min: 1, max: 1024);
+            SimSpan jitter = r.Span(vm, key + ".start_jitter", "start_jitter", SimSpan.Zero, SimSpan.Zero, max);
+            if (jitter.Ns > 0 && jitter >= duration)
+            {
+                throw r.Error(r.Child(vm, "start_jitter")!, key + ".start_jitter",
+                    $"{ValueText.Format(jitter)} must be shorter than the duration ({ValueText.Format(duration)}), or some vCPUs would never start");
+            }
+
+            int vcpus = r.Int(vm, key + ".vcpus", "vcpus", 2, min: 1, max: ScenarioLimits.MaxVcpusPerVm, "KVM_MAX_VCPUS");
             bool pin = r.Bool(vm, key + ".pin", "pin", false);
-            int offset = r.Int(vm, key + ".pin_offset", "pin_offset", 0, min: 0, max: 4095);
+            int offset = r.Int(vm, key + ".pin_offset", "pin_offset", 0, min: 0, max: ScenarioLimits.MaxPcpus - 1);
             if (pin && offset + vcpus > machine.Pcpus)
             {
                 throw r.Error(r.Child(vm, "pin")!, key + ".pin", $"{vcpus} vCPUs pinned from pCPU {offset} need {offset + vcpus} pCPUs but the machine has {machine.Pcpus}");
@@ -165,7 +175,7 @@ public static class ScenarioLoader
                         _ => throw r.Error(r.Child(gm, "apic")!, key + ".guest.apic", $"unknown APIC mode '{apic}' (x2apic, x2apic-cluster or xapic)"),
                     },
                     X2ApicCluster = apic == "x2apic-cluster",
-                    Hz = r.Int(gm, key + ".guest.hz", "hz", 0, min: 0, max: 10000),
+                    Hz = r.Int(gm, key + ".guest.hz", "hz", 0, min: 0, max: ScenarioLimits.MaxHz),
                     IdlePoll = idle switch
                     {
                         "hlt" => false,
@@ -193,6 +203,7 @@ public static class ScenarioLoader
         }
 
         var wm = r.Mapping(wNode, "workload");
+        r.Remember("workload", wNode);
         string type = r.String(wm, "workload.type", "type", "");
         if (!WorkloadFactory.Types.Contains(type))
         {
@@ -214,6 +225,7 @@ public static class ScenarioLoader
                 throw r.Error(kNode, $"workload.{name}", $"unknown parameter for {type} (known: {string.Join(", ", WorkloadFactory.ParametersOf(type))})");
             }
 
+            r.Remember($"workload.{name}", vNode);
             parameters[name] = vNode is YamlSequenceNode s
                 ? new ScalarValue("", (int)vNode.Start.Line, [.. s.Children.Select(c => r.Scalar(c, $"workload.{name}"))])
                 : new ScalarValue(r.Scalar(vNode, $"workload.{name}"), (int)vNode.Start.Line);
@@ -223,7 +235,7 @@ public static class ScenarioLoader
         {
             Name = r.String(root, "name", "name", Path.GetFileNameWithoutExtension(file)),
             Description = r.Child(root, "description") is { } d ? r.Scalar(d, "description") : null,
-            Seed = (ulong)r.Long(root, "seed", "seed", 1, min: 0),
+            Seed = r.Unsigned(root, "seed", "seed", 1),
             Duration = duration,
             Warmup = warmup,
             Machine = machine,
@@ -233,118 +245,17 @@ public static class ScenarioLoader
             TimerAdvance = timerAdvance,
             Vms = vms,
             Workload = new WorkloadSpec { Type = type, Vm = vmIndex, Parameters = parameters },
+            Source = r.Source,
         };
 
-        // Let the factory check the parameter values now, with the file and line.
+        // The workload's parameter values (by the factory), then what needs the whole scenario:
+        // the platform, and whether the workload fits its VM.
         WorkloadFactory.Create(spec.Workload, file);
+        if (ScenarioChecks.Find(spec, Profiles.Find(profile)!) is { } problem)
+        {
+            throw problem.ToException(spec);
+        }
+
         return spec;
-    }
-
-    /// <summary>Parses "50ms", "200us", "1.5s", "300ns" or a bare number of seconds.</summary>
-    public static bool TryParseSpan(string text, out SimSpan span)
-    {
-        span = SimSpan.Zero;
-        string t = text.Trim();
-        (string suffix, double scale)[] units = [("ns", 1), ("us", 1e3), ("ms", 1e6), ("s", 1e9)];
-        foreach (var (suffix, scale) in units)
-        {
-            if (t.EndsWith(suffix, StringComparison.Ordinal) && double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-            {
-                span = SimSpan.FromNanoseconds(v * scale);
-                return true;
-            }
-        }
-
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
-        {
-            span = SimSpan.FromSeconds(seconds);
-            return true;
-        }
-
-        return false;
-    }
-
-    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
-
-    /// <summary>Typed access to mapping entries with file/line/key errors.</summary>
-    private sealed class Reader(string file)
-    {
-        public ScenarioException Error(YamlNode node, string key, string problem) => new(file, (int)node.Start.Line, key, problem);
-
-        public void CheckKeys(YamlMappingNode map, string prefix, string[] allowed)
-        {
-            foreach (var (k, _) in map.Children)
-            {
-                string name = Scalar(k, prefix.TrimEnd('.'));
-                if (!allowed.Contains(name))
-                {
-                    throw Error(k, prefix + name, $"unknown key (expected one of: {string.Join(", ", allowed)})");
-                }
-            }
-        }
-
-#pragma warning disable CA1822 // kept an instance member beside its siblings for call-site uniformity
-        public YamlNode? Child(YamlMappingNode map, string name) =>
-            map.Children.TryGetValue(new YamlScalarNode(name), out YamlNode? v) ? v : null;
-#pragma warning restore CA1822
-
-        public YamlMappingNode Mapping(YamlNode node, string key) =>
-            node as YamlMappingNode ?? throw Error(node, key, "expected a mapping of keys");
-
-        public string Scalar(YamlNode node, string key) =>
-            node is YamlScalarNode s ? s.Value ?? "" : throw Error(node, key, "expected a single value");
-
-        public string String(YamlMappingNode map, string key, string name, string fallback) =>
-            Child(map, name) is { } n ? Scalar(n, key) : fallback;
-
-        public long Long(YamlMappingNode map, string key, string name, long fallback, long min = long.MinValue, long max = long.MaxValue)
-        {
-            if (Child(map, name) is not { } n)
-            {
-                return fallback;
-            }
-
-            string s = Scalar(n, key);
-            if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v))
-            {
-                throw Error(n, key, $"'{s}' is not a whole number");
-            }
-
-            if (v < min || v > max)
-            {
-                throw Error(n, key, max == long.MaxValue ? $"{v} must be at least {min}" : $"{v} must be between {min} and {max}");
-            }
-
-            return v;
-        }
-
-        public int Int(YamlMappingNode map, string key, string name, int fallback, int min, int max) =>
-            (int)Long(map, key, name, fallback, min, max);
-
-        public bool Bool(YamlMappingNode map, string key, string name, bool fallback)
-        {
-            if (Child(map, name) is not { } n)
-            {
-                return fallback;
-            }
-
-            return Scalar(n, key) switch
-            {
-                "true" or "yes" or "on" => true,
-                "false" or "no" or "off" => false,
-                string s => throw Error(n, key, $"'{s}' is not true or false"),
-            };
-        }
-
-        public SimSpan Span(YamlMappingNode map, string key, string name, SimSpan fallback)
-        {
-            if (Child(map, name) is not { } n)
-            {
-                return fallback;
-            }
-
-            string s = Scalar(n, key);
-            return TryParseSpan(s, out SimSpan span) ? span : throw Error(n, key, $"'{s}' is not a duration (for example 50ms, 200us, 1.5s)");
-        }
     }
 }

@@ -29,16 +29,22 @@ public static class ScenarioRunner
             : InvariantLevel.Basic;
 
     /// <param name="profileOverride">A cost profile to use instead of the one the scenario names.</param>
+    /// <param name="control">Progress and cancellation between slices; the results do not depend on it.</param>
     /// <param name="checks">How much physics to check while running (null: <see cref="DefaultChecks"/>).</param>
-    public static RunResult Run(ScenarioSpec spec, int replication = 0, ITraceSink? trace = null, CostProfile? profileOverride = null, InvariantLevel? checks = null)
+    public static RunResult Run(ScenarioSpec spec, int replication = 0, ITraceSink? trace = null, CostProfile? profileOverride = null, RunControl? control = null, InvariantLevel? checks = null)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         trace ??= NullTraceSink.Instance;
-        CostProfile profile = profileOverride ?? Profiles.Find(spec.Profile) ?? throw new ScenarioException($"unknown cost profile '{spec.Profile}'");
+        CostProfile profile = profileOverride ?? Profiles.Find(spec.Profile)
+            ?? throw new ScenarioProblem("profile", $"unknown cost profile '{spec.Profile}' (known: {string.Join(", ", Profiles.All.Select(p => p.Id))})").ToException(spec);
         var sim = new Simulator();
         var host = new HostContext(sim, profile, spec.Machine, new RngStreams(spec.Seed, replication), trace, checks ?? DefaultChecks);
         var enabled = spec.Features.ToHashSet(StringComparer.Ordinal);
         KvmConfig config = FeatureCatalog.ConfigFor(enabled) with { TimerAdvance = spec.TimerAdvance };
-        CheckPlatform(spec, profile, config);
+        if (ScenarioChecks.Find(spec, profile) is { } problem)
+        {
+            throw problem.ToException(spec);
+        }
 
         var vms = new List<Vm>();
         for (int i = 0; i < spec.Vms.Count; i++)
@@ -79,7 +85,16 @@ public static class ScenarioRunner
         }
 
         // Run in slices so a workload that has done its iterations can end the run early.
-        host.RunUntil(SimTime.Zero + spec.Duration, () => workload.Finished);
+        SimTime end = SimTime.Zero + spec.Duration;
+        host.RunUntil(
+            end,
+            () =>
+            {
+                control?.Cancel.ThrowIfCancellationRequested();
+                return workload.Finished;
+            },
+            now => control?.Progress?.Invoke(now, end));
+
         host.Scheduler.FinishTrace();
         return new RunResult
         {
@@ -96,32 +111,5 @@ public static class ScenarioRunner
             Metrics = [.. workload.Report(host).Select(m => new RunMetric(m.Name, m.Value, m.Unit)), .. ExitMetrics.Of(host, vms, sim.Now)],
             Summary = workload.Summary(host),
         };
-    }
-
-    /// <summary>Refuses feature sets the platform or the guest cannot have, with one line saying why.</summary>
-    private static void CheckPlatform(ScenarioSpec spec, CostProfile profile, KvmConfig config)
-    {
-        if (profile.Vendor == CpuVendor.Amd)
-        {
-            foreach (string intelOnly in new[] { FeatureCatalog.ApicV, FeatureCatalog.PreemptionTimer, FeatureCatalog.ExitlessPvIpi, FeatureCatalog.PassthroughTimer })
-            {
-                if (spec.Features.Contains(intelOnly))
-                {
-                    throw new ScenarioException($"{spec.Name}: feature '{intelOnly}' needs Intel VMX but profile '{profile.Id}' is an AMD host");
-                }
-            }
-        }
-        else if (config.Avic)
-        {
-            throw new ScenarioException($"{spec.Name}: feature 'avic' needs an AMD host but profile '{profile.Id}' is Intel");
-        }
-
-        for (int i = 0; i < spec.Vms.Count; i++)
-        {
-            if (config.Conflict(spec.Vms[i].Guest.X2Apic) is { } problem)
-            {
-                throw new ScenarioException($"{spec.Name}: vms[{i}]: {problem}");
-            }
-        }
     }
 }

@@ -34,6 +34,9 @@ public sealed record ScenarioSpec
     public IReadOnlyList<VmSpec> Vms { get; init; } = [];
 
     public required WorkloadSpec Workload { get; init; }
+
+    /// <summary>The file and key lines it was loaded from, for errors found later; null for a spec built in code. Not part of <see cref="ScenarioHash"/>.</summary>
+    public ScenarioSource? Source { get; init; }
 }
 
 public sealed record VmSpec

@@ -39,33 +39,50 @@ public static class WorkloadFactory
         _ => "",
     };
 
+    /// <summary>A trillion iterations is years of simulated IPIs; the bound keeps loops x threads inside a long.</summary>
+    public const long MaxIterations = 1_000_000_000_000;
+
     public static IWorkload Create(WorkloadSpec spec, string file = "<scenario>")
     {
+        ArgumentNullException.ThrowIfNull(spec);
         var p = spec.Parameters;
-        long Long(string name, long fallback, long min)
+        long Long(string name, long fallback, long min, long max = long.MaxValue, string? why = null)
         {
             if (!p.TryGetValue(name, out ScalarValue? v))
             {
                 return fallback;
             }
 
-            if (!long.TryParse(v.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) || x < min)
+            if (v.Items is not null)
             {
-                throw new ScenarioException(file, v.Line, $"workload.{name}", $"'{v.Text}' must be a whole number of at least {min}");
+                throw new ScenarioException(file, v.Line, $"workload.{name}", "expected a single value, not a list");
             }
 
-            return x;
+            return ValueText.Integer(v.Text, min, max, out long x, why) is { } problem
+                ? throw new ScenarioException(file, v.Line, $"workload.{name}", problem)
+                : x;
         }
+
+        // Counts become ints in the model: bounded here so that nothing is truncated.
+        int Count(string name, int fallback, int min, int max = ScenarioLimits.MaxCount, string? why = null) =>
+            checked((int)Long(name, fallback, min, max, why));
+
+        // Whole microseconds, at most an hour (ScenarioLimits.MaxDuration).
+        SimSpan Us(string name, long fallback, long min) =>
+            SimSpan.FromMicroseconds(Long(name, fallback, min, ScenarioLimits.MaxMicroseconds, "at most one hour"));
+
+        string Text(string name, ScalarValue v) =>
+            v.Items is null ? v.Text : throw new ScenarioException(file, v.Line, $"workload.{name}", "expected a single value, not a list");
 
         switch (spec.Type)
         {
             case "kut-ipi":
-                return new KutIpiWorkload { Iterations = Long("iterations", 0, 0) };
+                return new KutIpiWorkload { Iterations = Long("iterations", 0, 0, MaxIterations, "0: until the duration ends") };
             case "ipi-bench":
                 IpiBenchMode mode = IpiBenchMode.Unicast;
                 if (p.TryGetValue("mode", out ScalarValue? m))
                 {
-                    mode = m.Text switch
+                    mode = Text("mode", m) switch
                     {
                         "unicast" => IpiBenchMode.Unicast,
                         "broadcast" => IpiBenchMode.Broadcast,
@@ -82,46 +99,47 @@ public static class WorkloadFactory
                         throw new ScenarioException(file, t.Line, "workload.targets", "expected a list of vCPU numbers, for example [1, 2, 3]");
                     }
 
-                    targets = [.. t.Items.Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int c) && c >= 0
-                        ? c
-                        : throw new ScenarioException(file, t.Line, "workload.targets", $"'{s}' is not a vCPU number"))];
+                    targets = [.. t.Items.Select(s => ValueText.Integer(s, 0, ScenarioLimits.MaxVcpusPerVm - 1, out long c, "a vCPU number") is { } problem
+                        ? throw new ScenarioException(file, t.Line, "workload.targets", problem)
+                        : (int)c)];
                 }
 
                 return new IpiBenchWorkload
                 {
                     Mode = mode,
-                    SenderCpu = (int)Long("sender", 0, 0),
+                    SenderCpu = Count("sender", 0, 0, ScenarioLimits.MaxVcpusPerVm - 1, "a vCPU number"),
                     Targets = targets,
-                    Iterations = Long("iterations", 0, 0),
+                    Iterations = Long("iterations", 0, 0, MaxIterations, "0: until the duration ends"),
                 };
             case "cyclictest":
                 return new CyclictestWorkload
                 {
-                    Threads = (int)Long("threads", 1, 1),
-                    Interval = SimSpan.FromMicroseconds(Long("interval_us", 1000, 1)),
-                    Distance = SimSpan.FromMicroseconds(Long("distance_us", 500, 0)),
-                    Priority = (int)Math.Min(99, Long("priority", 0, 0)),
-                    Loops = Long("loops", 0, 0),
+                    Threads = Count("threads", 1, 1, ScenarioLimits.MaxVcpusPerVm, "one per vCPU"),
+                    Interval = Us("interval_us", 1000, 1),
+                    Distance = Us("distance_us", 500, 0),
+                    Priority = Count("priority", 0, 0, 99, "0 is SCHED_OTHER, 1 to 99 SCHED_FIFO"),
+                    Loops = Long("loops", 0, 0, MaxIterations, "0: until the duration ends"),
                 };
             case "hackbench":
                 return new HackbenchWorkload
                 {
-                    Groups = (int)Long("groups", 10, 1),
-                    Fds = (int)Long("fds", 20, 1),
-                    Loops = (int)Long("loops", 100, 1),
-                    DataSize = (int)Long("datasize", 100, 1),
+                    Groups = Count("groups", 10, 1),
+                    Fds = Count("fds", 20, 1),
+                    Loops = Count("loops", 100, 1, int.MaxValue),
+                    DataSize = Count("datasize", 100, 1, 1 << 30, "bytes per message, at most 1 GiB"),
                 };
             case "memcached":
                 double setShare = 1.0 / 11.0;
                 if (p.TryGetValue("set_ratio", out ScalarValue? ratio))
                 {
-                    string[] parts = ratio.Text.Split(':');
+                    string[] parts = Text("set_ratio", ratio).Split(':');
                     if (parts.Length != 2
-                        || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int sets)
-                        || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int gets)
-                        || sets < 0 || gets < 0 || sets + gets == 0)
+                        || ValueText.Integer(parts[0], 0, ScenarioLimits.MaxCount, out long sets) is not null
+                        || ValueText.Integer(parts[1], 0, ScenarioLimits.MaxCount, out long gets) is not null
+                        || sets + gets == 0)
                     {
-                        throw new ScenarioException(file, ratio.Line, "workload.set_ratio", $"'{ratio.Text}' must be SETS:GETS as memtier's --ratio, for example 1:10");
+                        throw new ScenarioException(file, ratio.Line, "workload.set_ratio",
+                            $"'{ratio.Text}' must be SETS:GETS as memtier's --ratio, whole numbers from 0 to {ScenarioLimits.MaxCount}, for example 1:10");
                     }
 
                     setShare = sets / (double)(sets + gets);
@@ -129,34 +147,34 @@ public static class WorkloadFactory
 
                 return new MemcachedWorkload
                 {
-                    Threads = (int)Long("threads", 4, 1),
-                    Connections = (int)Long("connections", 200, 1),
+                    Threads = Count("threads", 4, 1, ScenarioLimits.MaxVcpusPerVm, "at most one per vCPU"),
+                    Connections = Count("connections", 200, 1),
                     SetShare = setShare,
-                    NetworkOneWay = SimSpan.FromMicroseconds(Long("network_us", 15, 0)),
+                    NetworkOneWay = Us("network_us", 15, 0),
                 };
             case "ipi-send":
                 return new IpiSendWorkload
                 {
-                    SenderCpu = (int)Long("sender", 0, 0),
-                    TargetCpu = (int)Long("target", 1, 0),
-                    Period = SimSpan.FromMicroseconds(Long("period_us", 50, 1)),
-                    Iterations = Long("iterations", 0, 0),
+                    SenderCpu = Count("sender", 0, 0, ScenarioLimits.MaxVcpusPerVm - 1, "a vCPU number"),
+                    TargetCpu = Count("target", 1, 0, ScenarioLimits.MaxVcpusPerVm - 1, "a vCPU number"),
+                    Period = Us("period_us", 50, 1),
+                    Iterations = Long("iterations", 0, 0, MaxIterations, "0: until the duration ends"),
                 };
             case "fio":
                 return FioParameters.Create(p, file);
             case "ebizzy":
-                return new EbizzyWorkload { Threads = (int)Long("threads", 0, 0) };
+                return new EbizzyWorkload { Threads = Count("threads", 0, 0, why: "0: two per vCPU") };
             case "pbzip2":
-                return new Pbzip2Workload { Threads = (int)Long("threads", 0, 0) };
+                return new Pbzip2Workload { Threads = Count("threads", 0, 0, why: "0: one per vCPU") };
             case "lock-stress":
                 return new LockStressWorkload
                 {
-                    Locks = (int)Long("locks", 1, 1),
-                    Outside = SimSpan.FromMicroseconds(Long("outside_us", 20, 0)),
-                    Inside = SimSpan.FromMicroseconds(Long("inside_us", 1, 0)),
+                    Locks = Count("locks", 1, 1),
+                    Outside = Us("outside_us", 20, 0),
+                    Inside = Us("inside_us", 1, 0),
                 };
             default:
-                throw new ScenarioException($"{file}: unknown workload '{spec.Type}'");
+                throw new ScenarioException($"{file}: workload.type: unknown workload '{spec.Type}' (known: {string.Join(", ", Types)})");
         }
     }
 }

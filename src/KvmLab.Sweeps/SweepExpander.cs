@@ -13,17 +13,22 @@ namespace KvmLab.Sweeps;
 /// </summary>
 public static class SweepExpander
 {
-    /// <summary>A sweep larger than this is almost surely a typo in the grid.</summary>
-    public const int MaxPoints = 10_000_000;
+    /// <summary>
+    /// A sweep larger than this is almost surely a typo in the grid; expanding it also holds every
+    /// point's scenario in memory at once (a few KiB each), so ten million points would not fit.
+    /// </summary>
+    public const int MaxPoints = 1_000_000;
 
     /// <param name="parallelism">Cores used to build and validate the combinations (the result does not depend on it).</param>
     public static IReadOnlyList<SweepPoint> Expand(SweepSpec sweep, int parallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(sweep);
-        long combos = sweep.Axes.Aggregate(1L, (n, a) => n * a.Values.Count);
+        // Saturating: twenty axes of ten values would overflow a long.
+        long combos = sweep.Axes.Aggregate(1L, (n, a) => Math.Min(n * a.Values.Count, MaxPoints + 1L));
         if (combos * sweep.Replications > MaxPoints)
         {
-            throw new ScenarioException(sweep.File, 1, "grid", $"{combos * sweep.Replications} points is more than {MaxPoints}; split the sweep");
+            string count = combos > MaxPoints ? $"more than {MaxPoints} points" : $"{combos * sweep.Replications} points is more than {MaxPoints}";
+            throw new ScenarioException(sweep.File, sweep.Axes.Count > 0 ? sweep.Axes[0].Line : 1, "grid", $"{count}; split the sweep");
         }
 
         // Building and validating a combination reads YAML twice; spread that over the cores too

@@ -1,6 +1,4 @@
-using System.Globalization;
 using KvmLab.Scenarios;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace KvmLab.Sweeps;
@@ -32,17 +30,7 @@ public static class SweepLoader
     /// <param name="baseDirectory">Where a relative 'scenario:' path is resolved.</param>
     public static SweepSpec Parse(string yaml, string file, string baseDirectory)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new ScenarioException(file, (int)e.Start.Line, "yaml", e.Message.Split('\n')[0].Trim());
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (SafeYaml.Load(yaml, file) is not YamlMappingNode root)
         {
             throw new ScenarioException(file, 1, "sweep", "the file must be a YAML mapping with 'scenario:' and 'grid:'");
         }
@@ -67,17 +55,27 @@ public static class SweepLoader
             throw Error(scenarioNode, "scenario", $"no such file '{scenarioFile}' (a relative path is taken from the sweep file's directory)");
         }
 
-        string scenarioText = File.ReadAllText(scenarioFile);
+        string scenarioText;
+        try
+        {
+            scenarioText = File.ReadAllText(scenarioFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Error(scenarioNode, "scenario", $"cannot read '{scenarioFile}': {e.Message}");
+        }
+
         ScenarioLoader.Parse(scenarioText, scenarioFile); // the base must be valid on its own
 
         int replications = 1;
         if (Child("replications") is { } rn)
         {
-            string t = Scalar(rn, "replications");
-            if (!int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out replications) || replications < 1 || replications > 10000)
+            if (ValueText.Integer(Scalar(rn, "replications"), 1, 10000, out long r) is { } problem)
             {
-                throw Error(rn, "replications", $"'{t}' must be a whole number between 1 and 10000");
+                throw Error(rn, "replications", problem);
             }
+
+            replications = (int)r;
         }
 
         var axes = new List<SweepAxis>();

@@ -48,7 +48,7 @@ public sealed class RealKvmCommandsTests : IDisposable
         var (code, _, stderr) = Cli("run", RepoPaths.Scenario("kut-ipi.yaml"), "--profile", bad);
         Assert.Equal(1, code);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("'format' must be", stderr, StringComparison.Ordinal);
+        Assert.Contains(":1: format: must be", stderr, StringComparison.Ordinal);
     }
 
     [KvmFact]

@@ -76,11 +76,12 @@ public class FioParametersTests
     }
 
     [Fact]
-    public void DeviceLatency_ShorterThanHostPath_FailsAtInstall()
+    public void DeviceLatency_ShorterThanHostPath_IsRefusedAtLoad()
     {
-        ScenarioSpec spec = ScenarioLoader.Parse(Yaml("  device_latency: 2us"), File);
-        var e = Assert.Throws<ScenarioException>(() => ScenarioRunner.Run(spec));
-        Assert.Contains("device_latency", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(Yaml("  device_latency: 2us"), File));
+        Assert.Equal("workload.device_latency", e.Key);
+        Assert.Equal(9, e.Line);
+        Assert.Contains("host software path", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -175,23 +175,33 @@ public class ScenarioLoaderTests
     [InlineData("200us", 200_000L)]
     [InlineData("1.5s", 1_500_000_000L)]
     [InlineData("300ns", 300L)]
-    [InlineData("2", 2_000_000_000L)]
+    [InlineData("0", 0L)]
     [InlineData(" 7ms ", 7_000_000L)]
-    public void TryParseSpan_Valid(string text, long ns)
+    [InlineData("3600s", 3_600_000_000_000L)]
+    public void Span_Valid(string text, long ns)
     {
-        Assert.True(ScenarioLoader.TryParseSpan(text, out SimSpan span));
+        Assert.Null(ValueText.Span(text, SimSpan.Zero, ScenarioLimits.MaxDuration, out SimSpan span));
         Assert.Equal(ns, span.Ns);
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("fast")]
-    [InlineData("5 parsecs")]
-    [InlineData("ms")]
-    [InlineData("1,5s")]
-    public void TryParseSpan_Garbage(string text)
+    [InlineData("", "is not a duration")]
+    [InlineData("fast", "is not a duration")]
+    [InlineData("5 parsecs", "is not a duration")]
+    [InlineData("ms", "is not a duration")]
+    [InlineData("1,5s", "is not a duration")]
+    [InlineData("2", "needs a unit: write 2s or 2ms")]
+    [InlineData("NaNms", "is not a finite duration")]
+    [InlineData("Infinitys", "is not a finite duration")]
+    [InlineData("1e300s", "must be from 0s to 3600s")]
+    [InlineData("3601s", "must be from 0s to 3600s")]
+    [InlineData("-1ms", "must be from 0s to 3600s")]
+    [InlineData("0.5ns", "not a whole number of nanoseconds")]
+    public void Span_Refused(string text, string problem)
     {
-        Assert.False(ScenarioLoader.TryParseSpan(text, out _));
+        string? p = ValueText.Span(text, SimSpan.Zero, ScenarioLimits.MaxDuration, out _);
+        Assert.NotNull(p);
+        Assert.Contains(problem, p, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -226,11 +236,11 @@ public class ScenarioLoaderTests
     public void OvercommitKeys_SpinlockStressAndStartJitter()
     {
         string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux\n      spinlock: ticket\n      stress_cpu: true", StringComparison.Ordinal)
-            .Replace("    pin: true", "    pin: true\n    start_jitter: 3ms", StringComparison.Ordinal);
+            .Replace("    pin: true", "    pin: true\n    start_jitter: 1ms", StringComparison.Ordinal);
         VmSpec vm = Assert.Single(ScenarioLoader.Parse(yaml, File).Vms);
         Assert.Equal(Model.Guest.SpinlockKind.Ticket, vm.Guest.Spinlock);
         Assert.True(vm.Guest.StressCpu);
-        Assert.Equal(SimSpan.FromMilliseconds(3), vm.StartJitter);
+        Assert.Equal(SimSpan.FromMilliseconds(1), vm.StartJitter);
     }
 
     [Fact]

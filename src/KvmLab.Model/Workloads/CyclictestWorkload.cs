@@ -103,13 +103,14 @@ public sealed class CyclictestWorkload : IWorkload
     public IReadOnlyList<WorkloadMetric> Report(HostContext host)
     {
         var a = _all!;
+        bool none = a.Count == 0; // no samples: no latency (shown as n/a, null in JSON), not 0 us
         return
         [
             new("samples", a.Count, "count"),
-            new("latency_min", a.MinNs / 1000.0, "us"),
+            new("latency_min", none ? double.NaN : a.MinNs / 1000.0, "us"),
             new("latency_avg", a.MeanNs / 1000.0, "us"),
-            new("latency_p99", a.Percentile(99) / 1000.0, "us"),
-            new("latency_max", a.MaxNs / 1000.0, "us"),
+            new("latency_p99", none ? double.NaN : a.Percentile(99) / 1000.0, "us"),
+            new("latency_max", none ? double.NaN : a.MaxNs / 1000.0, "us"),
         ];
     }
 
@@ -121,6 +122,14 @@ public sealed class CyclictestWorkload : IWorkload
         {
             LatencyHistogram h = _perThread[i];
             SimSpan interval = Interval + (Distance * i);
+            if (h.Count == 0)
+            {
+                // cyclictest itself would print zeros; an average of nothing is not a latency.
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"T:{i,2} P:{Priority,2} I:{interval.Ns / 1000} C:{0,7} Min:{"-",7} Avg:{"-",7} P99:{"-",7} Max:{"-",7} (no samples: no wake-up after the warm-up)"));
+                continue;
+            }
+
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"T:{i,2} P:{Priority,2} I:{interval.Ns / 1000} C:{h.Count,7} Min:{h.MinNs / 1000.0,7:F1} Avg:{h.MeanNs / 1000.0,7:F1} P99:{h.Percentile(99) / 1000.0,7:F1} Max:{h.MaxNs / 1000.0,7:F1}"));
         }

@@ -184,13 +184,14 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
     {
         double seconds = Math.Max((host.Sim.Now - MeasureStart).Seconds, 1e-12);
         var l = _latency!;
+        double none = l.Count == 0 ? double.NaN : 1; // no request: no latency (n/a, null in JSON), not 0 us
         return
         [
             new("ops_per_s", _completed / seconds, "ops/s"),
             new("latency_avg", l.MeanNs / 1000.0, "us"),
-            new("latency_p50", l.Percentile(50) / 1000.0, "us"),
-            new("latency_p99", l.Percentile(99) / 1000.0, "us"),
-            new("latency_p999", l.Percentile(99.9) / 1000.0, "us"),
+            new("latency_p50", none * l.Percentile(50) / 1000.0, "us"),
+            new("latency_p99", none * l.Percentile(99) / 1000.0, "us"),
+            new("latency_p999", none * l.Percentile(99.9) / 1000.0, "us"),
             new("rx_interrupts_per_s", _rxInterrupts / host.Sim.Now.Seconds, "1/s"),
         ];
     }
@@ -200,6 +201,16 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
     {
         double seconds = Math.Max((host.Sim.Now - MeasureStart).Seconds, 1e-12);
         var l = _latency!;
+        if (l.Count == 0)
+        {
+            // Latencies of no request are not latencies: say so instead of printing NaN and zeros.
+            return
+            [
+                "Type         Ops/sec     Avg. Latency     p50 Latency     p99 Latency   p99.9 Latency",
+                string.Create(CultureInfo.InvariantCulture, $"Totals  {0.0,13:F2}  {"-",15}  {"-",14}  {"-",14}  {"-",14}  (no request completed after the warm-up)"),
+            ];
+        }
+
         return
         [
             "Type         Ops/sec     Avg. Latency     p50 Latency     p99 Latency   p99.9 Latency",

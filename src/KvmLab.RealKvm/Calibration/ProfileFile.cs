@@ -9,12 +9,22 @@ namespace KvmLab.RealKvm.Calibration;
 /// <summary>
 /// The JSON form of a calibrated profile, read by <c>run/reproduce/validate --profile</c>. Every
 /// SimSpan field of <see cref="CostProfile"/> must be present as { "ns": number, "source":
-/// "measured" | "inherited", "probe": ..., "note": ... }. Errors name the file and the key.
+/// "measured" | "inherited", "probe": ..., "note": ... }. Errors name the file, the line and the
+/// key, and every number is range-checked: a cost is 0 to <see cref="MaxCostNs"/>, the TSC
+/// frequency <see cref="MinTscGhz"/> to <see cref="MaxTscGhz"/>.
 /// </summary>
 public static class ProfileFile
 {
     public const string Format = "kvmlab-cost-profile/1";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>No KVM operation the profile prices takes a second; a larger value is a unit slip (and would overflow the model's arithmetic).</summary>
+    public const double MaxCostNs = 1e9;
+
+    /// <summary>x86 TSCs run at 0.1 to 10 GHz; outside that, cycle conversions would be nonsense (or divide by zero).</summary>
+    public const double MinTscGhz = 0.1;
+
+    public const double MaxTscGhz = 10;
 
     public static string Write(CalibratedProfile c)
     {
@@ -61,26 +71,35 @@ public static class ProfileFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not JSON: {e.Message}");
+            throw new InvalidDataException($"{path}:{(e.LineNumber ?? 0) + 1}: json: not JSON: {e.Message.Split(" Path:")[0]}");
         }
 
-        if (root is not JsonObject o || (string?)o["format"] != Format)
+        // JsonNode keeps no positions: a key's line is where its name first appears in the text.
+        string Where(string key) => $"{path}:{LineOf(text, key.Split('.')[^1])}: {key}";
+
+        if (root is not JsonObject o || Opt(o["format"]) != Format)
         {
-            throw new InvalidDataException($"{path}: 'format' must be \"{Format}\" (write one with 'kvmlab calibrate --out')");
+            throw new InvalidDataException($"{Where("format")}: must be \"{Format}\" (write one with 'kvmlab calibrate --out')");
         }
 
-        string baseId = Str(o, "base", path);
-        CostProfile baseProfile = Profiles.Find(baseId) ?? throw new InvalidDataException($"{path}: base: unknown profile '{baseId}'");
+        string baseId = Str(o, "base", Where("base"));
+        CostProfile baseProfile = Profiles.Find(baseId) ?? throw new InvalidDataException($"{Where("base")}: unknown profile '{baseId}' (known: {string.Join(", ", Profiles.All.Select(x => x.Id))})");
+        double tsc = Num(o, "tsc_ghz", Where("tsc_ghz"));
+        if (tsc is < MinTscGhz or > MaxTscGhz)
+        {
+            throw new InvalidDataException($"{Where("tsc_ghz")}: {tsc.ToString(CultureInfo.InvariantCulture)} is out of range: it must be from {MinTscGhz.ToString(CultureInfo.InvariantCulture)} to {MaxTscGhz.ToString(CultureInfo.InvariantCulture)} GHz");
+        }
+
         CostProfile p = baseProfile with
         {
-            Id = Str(o, "id", path),
-            Summary = Str(o, "summary", path),
-            Citation = Str(o, "citation", path),
-            TscGhz = Num(o, "tsc_ghz", path),
+            Id = Str(o, "id", Where("id")),
+            Summary = Str(o, "summary", Where("summary")),
+            Citation = Str(o, "citation", Where("citation")),
+            TscGhz = tsc,
         };
         if (o["fields"] is not JsonObject fields)
         {
-            throw new InvalidDataException($"{path}: 'fields' is missing");
+            throw new InvalidDataException($"{path}:1: fields: missing (an object of cost fields)");
         }
 
         var known = Calibrator.SpanFields().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
@@ -88,7 +107,7 @@ public static class ProfileFile
         {
             if (!known.Contains(kv.Key))
             {
-                throw new InvalidDataException($"{path}: fields.{kv.Key}: unknown field (known: see docs/MODEL.md)");
+                throw new InvalidDataException($"{Where("fields." + kv.Key)}: unknown field (known: see docs/MODEL.md)");
             }
         }
 
@@ -103,15 +122,16 @@ public static class ProfileFile
                 continue;
             }
 
-            double ns = Num(f, "ns", $"{path}: fields.{prop.Name}");
-            if (ns < 0)
+            string where = $"{path}:{LineOf(text, prop.Name)}: fields.{prop.Name}.ns";
+            double ns = Num(f, "ns", where);
+            if (ns is < 0 or > MaxCostNs)
             {
-                throw new InvalidDataException($"{path}: fields.{prop.Name}.ns: must not be negative, got {ns.ToString(CultureInfo.InvariantCulture)}");
+                throw new InvalidDataException($"{where}: {ns.ToString(CultureInfo.InvariantCulture)} is out of range: a cost must be from 0 to {MaxCostNs.ToString(CultureInfo.InvariantCulture)} ns");
             }
 
             // Reflection on a fresh copy's init-only setters.
             prop.SetValue(p, SimSpan.FromNanoseconds(ns));
-            origins.Add(new FieldOrigin(prop.Name, ns, (string?)f["source"] == "measured", (string?)f["probe"], (string?)f["note"] ?? ""));
+            origins.Add(new FieldOrigin(prop.Name, ns, Opt(f["source"]) == "measured", Opt(f["probe"]), Opt(f["note"]) ?? ""));
         }
 
         var measurements = new Dictionary<string, double>();
@@ -119,16 +139,28 @@ public static class ProfileFile
         {
             foreach (var kv in m)
             {
-                measurements[kv.Key] = kv.Value?.GetValue<double>() ?? double.NaN;
+                measurements[kv.Key] = kv.Value is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d)
+                    ? d
+                    : throw new InvalidDataException($"{Where("probe_medians_ns." + kv.Key)}: must be a number of nanoseconds");
             }
         }
 
-        return new CalibratedProfile { Profile = p, BaseProfile = baseId, Fields = origins, Measurements = measurements, Environment = (string?)o["environment"] ?? "" };
+        return new CalibratedProfile { Profile = p, BaseProfile = baseId, Fields = origins, Measurements = measurements, Environment = Opt(o["environment"]) ?? "" };
     }
 
     private static string Str(JsonObject o, string key, string where) =>
-        (o[key] as JsonValue)?.TryGetValue(out string? s) == true ? s : throw new InvalidDataException($"{where}: '{key}' must be a string");
+        (o[key] as JsonValue)?.TryGetValue(out string? s) == true ? s : throw new InvalidDataException($"{where}: must be a string");
 
     private static double Num(JsonObject o, string key, string where) =>
-        (o[key] as JsonValue)?.TryGetValue(out double d) == true ? d : throw new InvalidDataException($"{where}: '{key}' must be a number");
+        (o[key] as JsonValue)?.TryGetValue(out double d) == true && double.IsFinite(d) ? d : throw new InvalidDataException($"{where}: must be a number");
+
+    /// <summary>A string value, or null for anything else (a cast of a JsonNode that holds a number throws).</summary>
+    private static string? Opt(JsonNode? n) => n is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    /// <summary>The 1-based line where "key" first appears, or 1.</summary>
+    private static int LineOf(string text, string key)
+    {
+        int at = text.IndexOf($"\"{key}\"", StringComparison.Ordinal);
+        return at < 0 ? 1 : text.AsSpan(0, at).Count('\n') + 1;
+    }
 }
