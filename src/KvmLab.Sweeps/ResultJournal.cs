@@ -33,7 +33,17 @@ public sealed class ResultJournal : IDisposable
 
     public static ResultJournal Open(string path)
     {
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            // FileShare.None is an exclusive lock (flock on Linux): another process has the journal open.
+            throw new ScenarioException($"{path}: in use by another kvmlab process (a sweep into the same --out, or a shard of it, is still running): {e.Message}", e);
+        }
+
         try
         {
             byte[] bytes = new byte[stream.Length];
