@@ -10,5 +10,6 @@ internal static class CommonOptions
 
     public static Option<string?> Profile() => new("--profile") { Description = "A cost profile JSON from 'kvmlab calibrate --out', used instead of the scenario's or experiment's profile" };
 
-    public static Option<bool> Json() => new("--json") { Description = "Print JSON (one object per line) instead of tables" };
+    /// <param name="what">What the JSON is, for the help text (each command prints a different shape).</param>
+    public static Option<bool> Json(string what) => new("--json") { Description = $"Print {what} instead of tables" };
 }

@@ -12,10 +12,11 @@ internal static class RunCommand
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario YAML file (see scenarios/)" };
         var seed = CommonOptions.Seed();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Json("one JSON object with every metric (zeros included), its value and unit");
         var trace = new Option<string?>("--trace") { Description = "Write a Perfetto / chrome://tracing trace-event JSON file of the run" };
         var profile = CommonOptions.Profile();
-        var cmd = new Command("run", "Run a scenario file and print its metrics") { scenario, seed, json, trace, profile };
+        var allMetrics = new Option<bool>("--all-metrics") { Description = "List every metric in the table, zeros included (default: the non-zero ones; --json always has all)" };
+        var cmd = new Command("run", "Run a scenario file and print its metrics (each one is explained in docs/METRICS.md)") { scenario, seed, json, trace, profile, allMetrics };
         cmd.SetAction(p =>
         {
             string path = p.GetValue(scenario)!;
@@ -46,7 +47,7 @@ internal static class RunCommand
                 result = ScenarioRunner.Run(spec, profileOverride: costs);
             }
 
-            o.WriteLine(p.GetValue(json) ? JsonResults.Run(result) : ResultTables.Run(result));
+            o.WriteLine(p.GetValue(json) ? JsonResults.Run(result) : ResultTables.Run(result, p.GetValue(allMetrics)));
             return ExitCodes.Ok;
         });
         return cmd;
