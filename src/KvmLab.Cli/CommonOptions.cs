@@ -21,7 +21,8 @@ internal static class CommonOptions
         Description = "Audit the model's physics (time conserved per pCPU and vCPU, guest work within guest time...) at every run slice; a violation stops the run with one line",
     };
 
-    public static Option<bool> Json() => new("--json") { Description = "Print JSON (one object per line) instead of tables" };
+    /// <param name="what">What the JSON is, for the help text (each command prints a different shape).</param>
+    public static Option<bool> Json(string what) => new("--json") { Description = $"Print {what} instead of tables" };
 
     public static Option<int> Samples(string description) => new("--samples") { Description = $"{description} ({MinSamples} to {MaxSamples})", DefaultValueFactory = _ => 10000 };
 

@@ -10,7 +10,7 @@ internal static class PlotCommand
     {
         var results = new Argument<string>("results") { Description = "A results CSV (kvmlab sweep's results.csv, or a merged one)" };
         var x = new Option<string>("--x") { Description = "Column for the x axis", Required = true };
-        var y = new Option<string>("--y") { Description = "Numeric column for the y axis (rows with the same x and series are averaged)", Required = true };
+        var y = new Option<string>("--y") { Description = "Numeric column for the y axis (rows with the same x and series are averaged; a warning names any grid parameter they differ in)", Required = true };
         var by = new Option<string?>("--by") { Description = "Column whose values make separate series" };
         var kind = new Option<string>("--kind") { Description = "line (numeric x) or bar", DefaultValueFactory = _ => "line" };
         kind.AcceptOnlyFromAmong("line", "bar");
@@ -34,7 +34,7 @@ internal static class PlotCommand
 
             CsvTable table = CsvTable.Read(p.GetValue(results)!);
             ChartImage chart = TablePlot.Draw(table, p.GetValue(x)!, p.GetValue(y)!, p.GetValue(by), p.GetValue(kind) == "bar" ? PlotKind.Bar : PlotKind.Line,
-                Path.GetFileNameWithoutExtension(target));
+                Path.GetFileNameWithoutExtension(target), w => err.WriteLine($"kvmlab: plot: warning: {w}"));
             if (Path.GetDirectoryName(Path.GetFullPath(target)) is { } d)
             {
                 Directory.CreateDirectory(d);

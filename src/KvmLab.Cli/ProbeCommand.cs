@@ -12,7 +12,7 @@ internal static class ProbeCommand
         suite.AcceptOnlyFromAmong([.. ProbeCatalog.Suites, "all"]);
         var samples = CommonOptions.Samples("Samples per natively running probe (ring-0 and slow probes take fewer)");
         var outDir = new Option<string?>("--out") { Description = "Directory for raw samples (one CSV per probe) and probe.json" };
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Json("one JSON document (environment, every probe's summary, the A/B comparisons)");
         var device = CommonOptions.Device();
         var cmd = new Command("probe", "Measure the real KVM through /dev/kvm with tiny guests: exit costs, IPIs, timers, notification paths") { suite, samples, outDir, json, device };
         cmd.SetAction(p =>

@@ -18,7 +18,7 @@ internal static class ReproduceCommand
         var ids = new Argument<string[]>("id") { Description = "Experiment ids (see 'kvmlab list')", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all") { Description = "Reproduce every experiment" };
         var seed = CommonOptions.Seed();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Json("one JSON object per line, one line per experiment");
         var strict = new Option<bool>("--strict") { Description = "Exit 1 when any experiment does not reproduce" };
         var scenario = new Option<string?>("--scenario")
         {

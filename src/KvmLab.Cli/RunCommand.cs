@@ -15,19 +15,20 @@ internal static class RunCommand
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario YAML file (see scenarios/)" };
         var seed = CommonOptions.Seed();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Json("one JSON object with every metric (zeros included), its value and unit");
         var trace = new Option<string?>("--trace") { Description = "Write a Perfetto / chrome://tracing trace-event JSON file of the run" };
         var profile = CommonOptions.Profile();
         var maxMemory = CommonOptions.MaxMemory();
         var check = CommonOptions.Check();
+        var allMetrics = new Option<bool>("--all-metrics") { Description = "List every metric in the table, zeros included (default: the non-zero ones; --json always has all)" };
         var replications = new Option<int>("--replications")
         {
             Description = "Run N replications (independent RNG streams) and print each metric's mean with a 95% interval",
             DefaultValueFactory = _ => 1,
         };
-        var cmd = new Command("run", "Run a scenario file and print its metrics (progress and ETA on stderr; Ctrl-C stops it)")
+        var cmd = new Command("run", "Run a scenario file and print its metrics (each one is explained in docs/METRICS.md; progress and ETA on stderr; Ctrl-C stops it)")
         {
-            scenario, seed, json, trace, profile, maxMemory, check, replications,
+            scenario, seed, json, trace, profile, maxMemory, check, allMetrics, replications,
         };
         cmd.SetAction(p =>
         {
@@ -124,7 +125,7 @@ internal static class RunCommand
                 err.WriteLine($"kvmlab: trace written to {traceFile} (open in https://ui.perfetto.dev or chrome://tracing)");
             }
 
-            o.WriteLine(p.GetValue(json) ? JsonResults.Run(result) : ResultTables.Run(result));
+            o.WriteLine(p.GetValue(json) ? JsonResults.Run(result) : ResultTables.Run(result, p.GetValue(allMetrics)));
             return ExitCodes.Ok;
         });
         return cmd;

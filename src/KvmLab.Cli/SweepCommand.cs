@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using KvmLab.Scenarios;
 using KvmLab.Sweeps;
 
@@ -7,6 +8,7 @@ namespace KvmLab.Cli;
 
 internal static class SweepCommand
 {
+    /// <param name="cancel">Stops the sweep as a first SIGINT/SIGTERM does (for hosts that embed the CLI).</param>
     public static Command Create(TextWriter o, TextWriter err, CancellationToken cancel)
     {
         var file = new Argument<string>("sweep") { Description = "Sweep YAML file: a base scenario and a grid (see docs/SWEEPS.md)" };
@@ -50,40 +52,48 @@ internal static class SweepCommand
             }
 
             CheckMemory(sweep, n, limit);
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            ConsoleCancelEventHandler onCtrlC = (_, e) =>
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            using var abandon = new CancellationTokenSource();
+            string label = s.IsAll ? sweep.Name : $"{sweep.Name} shard {s.Index}/{s.Count}";
+            var progress = new SweepProgress(err, label);
+            int signals = 0;
+            void OnSignal(PosixSignalContext ctx)
             {
-                // Let the points in flight finish and be journaled, then stop: nothing is lost.
-                e.Cancel = true;
-                cts.Cancel();
-            };
-            Console.CancelKeyPress += onCtrlC;
-            try
-            {
-                string label = s.IsAll ? sweep.Name : $"{sweep.Name} shard {s.Index}/{s.Count}";
-                var progress = new SweepProgress(err, label);
-                SweepOutcome r = SweepRunner.Run(sweep, dir, n, s, progress.Report, cts.Token);
-                progress.Done();
-                if (r.RepairedTornLine)
+                // SIGINT (Ctrl-C) and SIGTERM (what Slurm and Kubernetes send on cancel or
+                // preemption) stop the same way: the first lets the points in flight finish and be
+                // journaled, a second drops them. Either way results.csv is written and the run resumes.
+                ctx.Cancel = true;
+                if (Interlocked.Increment(ref signals) == 1)
                 {
-                    err.WriteLine($"kvmlab: sweep: {r.JournalPath}: cut off a torn last line (a point interrupted mid-write runs again)");
+                    progress.Interrupt($"kvmlab: sweep: {ctx.Signal}: letting the points in flight finish, then stopping ({ctx.Signal} again drops them)");
+                    stop.Cancel();
                 }
-
-                double rate = r.Ran / Math.Max(r.Elapsed.TotalSeconds, 1e-9);
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"sweep {label}: {r.Points} points, {r.AlreadyDone} already done, {r.Ran} run now in {r.Elapsed.TotalSeconds:0.0} s ({rate:0.00} points/s, {n} jobs); results: {r.CsvPath}"));
-                if (!r.Complete)
+                else
                 {
-                    err.WriteLine($"kvmlab: sweep: interrupted with {r.AlreadyDone + r.Ran} of {r.Points} points done; run the same command again to resume");
-                    return ExitCodes.Failure;
+                    abandon.Cancel();
                 }
+            }
 
-                return ExitCodes.Ok;
-            }
-            finally
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            SweepOutcome r = SweepRunner.Run(sweep, dir, n, s, progress.Report, stop.Token, abandon.Token);
+            progress.Done();
+            if (r.RepairedTornLine)
             {
-                Console.CancelKeyPress -= onCtrlC;
+                err.WriteLine($"kvmlab: sweep: {r.JournalPath}: cut off a torn last line (a point interrupted mid-write runs again)");
             }
+
+            double rate = r.Ran / Math.Max(r.Elapsed.TotalSeconds, 1e-9);
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"sweep {label}: {r.Points} points, {r.AlreadyDone} already done, {r.Ran} run now in {r.Elapsed.TotalSeconds:0.0} s ({rate:0.00} points/s, {n} jobs); results: {r.CsvPath}"));
+            if (!r.Complete)
+            {
+                string dropped = r.Dropped > 0 ? $", {r.Dropped} in flight dropped" : "";
+                err.WriteLine($"kvmlab: sweep: interrupted with {r.AlreadyDone + r.Ran} of {r.Points} points done{dropped} ({r.CsvPath} has them); run the same command again to resume");
+                return ExitCodes.Failure;
+            }
+
+            return ExitCodes.Ok;
         });
         return cmd;
     }

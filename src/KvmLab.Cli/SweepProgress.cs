@@ -37,6 +37,15 @@ internal sealed class SweepProgress(TextWriter err, string label)
         }
     }
 
+    /// <summary>A line that must not land in the middle of the progress bar (a signal's notice); safe from any thread.</summary>
+    public void Interrupt(string line)
+    {
+        lock (err)
+        {
+            err.WriteLine(_interactive ? "\r" + new string(' ', 100) + "\r" + line : line);
+        }
+    }
+
     public void Done()
     {
         if (_interactive)

@@ -12,7 +12,8 @@ namespace KvmLab.Plotting;
 /// </summary>
 public static class TablePlot
 {
-    public static ChartImage Draw(CsvTable t, string x, string y, string? by, PlotKind kind, string name)
+    /// <param name="warn">Told, once per parameter, when a mark averages rows of a results table that differ in a grid parameter other than the seed.</param>
+    public static ChartImage Draw(CsvTable t, string x, string y, string? by, PlotKind kind, string name, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(t);
         int xi = t.Column(x, "--x");
@@ -48,6 +49,13 @@ public static class TablePlot
             .GroupBy(g => (g.X, g.S))
             .ToDictionary(g => g.Key, g => (Mean: g.Average(v => v.Y), Min: g.Min(v => v.Y), Max: g.Max(v => v.Y), N: g.Count()));
         int maxN = groups.Values.Max(g => g.N);
+        if (warn is not null)
+        {
+            foreach (string w in MixedParameters(t, xi, bi))
+            {
+                warn(w);
+            }
+        }
 
         var plot = new Plot();
         var legend = new List<LegendItem>();
@@ -116,5 +124,35 @@ public static class TablePlot
             + (maxN > 1 ? $"; each mark is the mean of up to {maxN} rows, whiskers their minimum and maximum" : "");
         plot.Title(caption.Length > 90 ? $"{y} against {x}" : caption);
         return Render.Image(plot, name, caption);
+    }
+
+    /// <summary>
+    /// Grid parameters (a results table's 'parameters' column) that vary within one mark: those rows
+    /// are averaged as if they were repeats, which they are not. Seeds and replications are repeats.
+    /// </summary>
+    private static IEnumerable<string> MixedParameters(CsvTable t, int xi, int bi)
+    {
+        int pi = t.Header.ToList().IndexOf("parameters");
+        if (pi < 0)
+        {
+            yield break; // not a kvmlab results table: parameters and metrics cannot be told apart
+        }
+
+        var names = t.Rows.SelectMany(r => r[pi].Split(';', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (string n in names)
+        {
+            int ci = t.Header.ToList().IndexOf(n);
+            if (ci < 0 || ci == xi || ci == bi || n == "seed")
+            {
+                continue;
+            }
+
+            bool mixed = t.Rows.GroupBy(r => (r[xi], bi < 0 ? "" : r[bi])).Any(g => g.Select(r => r[ci]).Distinct(StringComparer.Ordinal).Skip(1).Any());
+            if (mixed)
+            {
+                string values = string.Join(", ", t.Rows.Select(r => r[ci]).Distinct(StringComparer.Ordinal).Take(6));
+                yield return $"each mark averages rows that differ in {n} ({values}); add --by {n}, or plot a table filtered to one value";
+            }
+        }
     }
 }

@@ -7,17 +7,27 @@ namespace KvmLab.Reporting;
 /// <summary>The terminal tables for runs and experiments.</summary>
 public static class ResultTables
 {
-    public static string Run(RunResult r)
+    /// <param name="allMetrics">False: only the metrics that are not zero (a run reports some 40, most of them zero), with a line saying how many are left out.</param>
+    public static string Run(RunResult r, bool allMetrics = true)
     {
+        ArgumentNullException.ThrowIfNull(r);
         var t = new TextTable("metric", "value", "unit");
+        int zeros = 0;
         foreach (RunMetric m in r.Metrics)
         {
+            if (!allMetrics && m.Value == 0)
+            {
+                zeros++;
+                continue;
+            }
+
             t.Add(m.Name, Format(m.Value), m.Unit);
         }
 
         string summary = r.Summary.Count == 0 ? "" : string.Join("\n", r.Summary) + "\n\n";
+        string hidden = zeros == 0 ? "" : $"\n({zeros} metrics are zero and not shown: --all-metrics shows them; docs/METRICS.md says what each one means)";
         return $"{r.Scenario}  seed {r.Seed}  profile {r.Profile}  features [{string.Join(", ", r.Features)}]  hash {r.ScenarioHash}\n"
-            + $"simulated {r.SimulatedSeconds.ToString("0.######", CultureInfo.InvariantCulture)} s, {r.Events} events\n\n" + summary + t;
+            + $"simulated {r.SimulatedSeconds.ToString("0.######", CultureInfo.InvariantCulture)} s, {r.Events} events\n\n" + summary + t + hidden;
     }
 
     /// <summary>A run over several replications: each metric's mean and 95% interval ("deterministic" where every replication agreed).</summary>

@@ -1,9 +1,14 @@
 using System.Text;
 using KvmLab.Scenarios;
+using nietras.SeparatedValues;
 
 namespace KvmLab.Sweeps;
 
-/// <summary>A CSV file as a header and rows of cells (RFC 4180 quoting), with the line of each row for errors.</summary>
+/// <summary>
+/// A CSV file as a header and rows of cells, with the line each row starts on for errors. Parsing
+/// and quoting (RFC 4180) are Sep's; this class adds the checks a results table needs, each a
+/// one-line error naming the file and line.
+/// </summary>
 public sealed class CsvTable
 {
     public CsvTable(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, IReadOnlyList<int> lines, string file)
@@ -42,78 +47,31 @@ public sealed class CsvTable
             throw new ScenarioException($"{path}: cannot read: {e.Message}", e);
         }
 
-        var records = new List<List<string>>();
+        // The header is read as a row (HasHeader = false) so that duplicate names and ragged rows
+        // get this class's messages rather than Sep's exceptions.
+        var records = new List<IReadOnlyList<string>>();
         var lines = new List<int>();
-        var cell = new StringBuilder();
-        List<string>? row = null;
-        bool quoted = false;
-        int line = 1;
-        for (int i = 0; i < text.Length; i++)
+        using (SepReader reader = Reader.FromText(text))
         {
-            char c = text[i];
-            if (row is null)
+            foreach (SepReader.Row row in reader)
             {
-                row = [];
+                // Sep's LineNumberFrom is right from the second row on; the first row starts the file.
+                int line = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
+                // Sep takes an unclosed quote to the end of the file; in a well-formed row quotes pair up.
+                if (row.Span.Count('"') % 2 == 1)
+                {
+                    throw new ScenarioException($"{path}:{line}: csv: a quoted cell is not closed (a torn last line?)");
+                }
+
+                var cells = new string[row.ColCount];
+                for (int c = 0; c < cells.Length; c++)
+                {
+                    cells[c] = row[c].ToString();
+                }
+
+                records.Add(cells);
                 lines.Add(line);
             }
-
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    if (c == '\n')
-                    {
-                        line++;
-                    }
-
-                    cell.Append(c);
-                }
-
-                continue;
-            }
-
-            switch (c)
-            {
-                case '"':
-                    quoted = true;
-                    break;
-                case ',':
-                    row.Add(cell.ToString());
-                    cell.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    row.Add(cell.ToString());
-                    cell.Clear();
-                    records.Add(row);
-                    row = null;
-                    line++;
-                    break;
-                default:
-                    cell.Append(c);
-                    break;
-            }
-        }
-
-        if (quoted)
-        {
-            throw new ScenarioException($"{path}:{line}: csv: a quoted cell is not closed (a torn last line?)");
-        }
-
-        if (row is not null)
-        {
-            row.Add(cell.ToString());
-            records.Add(row);
         }
 
         if (records.Count == 0)
@@ -129,9 +87,43 @@ public sealed class CsvTable
             }
         }
 
-        return new CsvTable(records[0], records.Skip(1).ToList(), lines.Skip(1).ToList(), path);
+        return new CsvTable(records[0], records[1..], lines[1..], path);
     }
 
-    public static string Escape(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+    /// <summary>Rows of cells as CSV text: quoted only where needed, '\n' after every row, on every OS.</summary>
+    public static string Format(IEnumerable<IReadOnlyList<string>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var b = new StringBuilder();
+        using (SepWriter w = Writer.To(b))
+        {
+            foreach (IReadOnlyList<string> cells in rows)
+            {
+                using SepWriter.Row row = w.NewRow();
+                for (int c = 0; c < cells.Count; c++)
+                {
+                    row[c].Set(cells[c]);
+                }
+            }
+        }
+
+        return b.ToString();
+    }
+
+    // Unescape: quotes removed on access. DisableFastFloat: cells are read as text, parsed invariantly by the caller.
+    private static readonly SepReaderOptions Reader = Sep.New(',').Reader(o => o with
+    {
+        HasHeader = false,
+        Unescape = true,
+        DisableColCountCheck = true,
+        DisableFastFloat = true,
+    });
+
+    // Columns by index (no header bookkeeping; the caller writes the header as the first row).
+    private static readonly SepWriterOptions Writer = Sep.New(',').Writer(o => o with
+    {
+        WriteHeader = false,
+        Escape = true,
+        DisableColCountCheck = true,
+    });
 }

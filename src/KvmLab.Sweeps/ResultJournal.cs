@@ -16,6 +16,7 @@ public sealed class ResultJournal : IDisposable
 {
     private readonly FileStream _stream;
     private readonly Lock _gate = new();
+    private bool _sealed;
 
     private ResultJournal(FileStream stream, IReadOnlyList<PointResult> existing, bool repaired)
     {
@@ -32,7 +33,17 @@ public sealed class ResultJournal : IDisposable
 
     public static ResultJournal Open(string path)
     {
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            // FileShare.None is an exclusive lock (flock on Linux): another process has the journal open.
+            throw new ScenarioException($"{path}: in use by another kvmlab process (a sweep into the same --out, or a shard of it, is still running): {e.Message}", e);
+        }
+
         try
         {
             byte[] bytes = new byte[stream.Length];
@@ -88,18 +99,43 @@ public sealed class ResultJournal : IDisposable
         }
     }
 
-    /// <summary>Appends one finished point and flushes it to disk before returning. Thread-safe.</summary>
-    public void Append(PointResult r)
+    /// <summary>Appends one finished point and flushes it to disk before returning; false (nothing written) once sealed. Thread-safe.</summary>
+    public bool Append(PointResult r)
     {
         byte[] line = Serialize(r);
         lock (_gate)
         {
+            if (_sealed)
+            {
+                return false;
+            }
+
             _stream.Write(line);
             _stream.Flush(flushToDisk: true);
+            return true;
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    /// <summary>
+    /// Accepts no more points: a sweep abandoned with points still running seals the journal so a
+    /// point that finishes afterwards is dropped whole, never written half or after the file closes.
+    /// </summary>
+    public void Seal()
+    {
+        lock (_gate)
+        {
+            _sealed = true;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _sealed = true;
+            _stream.Dispose();
+        }
+    }
 
     internal static byte[] Serialize(PointResult r)
     {

@@ -23,8 +23,8 @@ public static class ResultsCsv
         // A 'seed' axis is already the fixed seed column.
         var parameters = sorted.Count == 0 ? [] : sorted[0].Parameters.Select(p => p.Key).Where(p => !Fixed.Contains(p)).ToList();
         var metrics = sorted.SelectMany(r => r.Metrics.Select(m => m.Key)).Distinct().Order(StringComparer.Ordinal).ToList();
-        var b = new StringBuilder();
-        b.AppendJoin(',', Fixed.Concat(parameters).Concat(metrics).Select(CsvTable.Escape)).Append('\n');
+        List<string> header = [.. Fixed, .. parameters, .. metrics];
+        var table = new List<IReadOnlyList<string>> { header };
         foreach (PointResult r in sorted)
         {
             var values = r.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
@@ -42,10 +42,10 @@ public static class ResultsCsv
             };
             cells.AddRange(parameters.Select(p => values.GetValueOrDefault(p, "")));
             cells.AddRange(metrics.Select(m => ms.TryGetValue(m, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : ""));
-            b.AppendJoin(',', cells.Select(CsvTable.Escape)).Append('\n');
+            table.Add(cells);
         }
 
-        return b.ToString();
+        return CsvTable.Format(table);
     }
 
     /// <summary>Writes beside the target and renames, so a reader never sees half a table.</summary>

@@ -9,6 +9,9 @@ public sealed record SweepOutcome
 
     public required int Ran { get; init; }
 
+    /// <summary>Points that were running when the sweep was abandoned (a second signal): not journaled, they run again on resume.</summary>
+    public int Dropped { get; init; }
+
     /// <summary>False when cancelled before every point of the shard finished (run again to resume).</summary>
     public required bool Complete { get; init; }
 

@@ -10,6 +10,7 @@ namespace KvmLab.Sweeps;
 /// is appended to the journal and flushed before it counts as done. Points already in the journal
 /// are skipped, so an interrupted sweep resumes. At the end (or on cancellation) the journal is
 /// compacted into the results CSV, sorted by point index: the same bytes whatever the job count.
+/// Stopping early (<c>cancel</c>, <c>abandon</c>) always leaves the CSV of what the journal holds.
 /// </summary>
 public static class SweepRunner
 {
@@ -21,7 +22,11 @@ public static class SweepRunner
     public static string CsvPath(string outDir, Shard shard) => Path.Combine(outDir, CsvName + shard.Suffix + ".csv");
 
     /// <param name="progress">Called after each point with (ran this time, to run this time); from worker threads, serialized.</param>
-    public static SweepOutcome Run(SweepSpec sweep, string outDir, int jobs, Shard shard, Action<int, int>? progress = null, CancellationToken cancel = default)
+    /// <param name="cancel">Stop gracefully (SIGINT, SIGTERM): no new point starts, the points in flight finish and are journaled.
+    /// The table is written at once from the points done so far, and again when the points in flight are done.</param>
+    /// <param name="abandon">Stop now (a second signal): the points in flight are dropped, never journaled, and run again on resume.</param>
+    public static SweepOutcome Run(SweepSpec sweep, string outDir, int jobs, Shard shard, Action<int, int>? progress = null,
+        CancellationToken cancel = default, CancellationToken abandon = default)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(shard);
@@ -50,49 +55,90 @@ public static class SweepRunner
         var done = journal.Existing.Select(r => r.PointId).ToHashSet(StringComparer.Ordinal);
         List<SweepPoint> pending = [.. mine.Where(p => !done.Contains(p.Id))];
         var finished = new ConcurrentBag<PointResult>(journal.Existing);
+        string csv = CsvPath(outDir, shard);
+        var csvGate = new Lock();
+        void WriteCsv()
+        {
+            lock (csvGate)
+            {
+                ResultsCsv.Write(csv, finished);
+            }
+        }
+
         int ran = 0;
+        int started = 0;
         var gate = new Lock();
         bool complete = true;
-        try
+        bool dropped = false;
+        // A scheduler follows SIGTERM with SIGKILL after a grace period (Slurm's KillWait, 30 s by
+        // default; Kubernetes' terminationGracePeriodSeconds, 30 s): write the table as soon as the
+        // stop is asked for, so it exists even if the points in flight outlive the grace period.
+        using CancellationTokenRegistration early = cancel.Register(WriteCsv);
+        // One point at a time per worker (no chunking): points can differ a lot in cost.
+        var source = System.Collections.Concurrent.Partitioner.Create(pending, EnumerablePartitionerOptions.NoBuffering);
+        // The loop runs on the pool so this thread can stop waiting for it when told to abandon.
+        Task work = Task.Run(() => Parallel.ForEach(source, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancel }, (p, state) =>
         {
-            // One point at a time per worker (no chunking): points can differ a lot in cost.
-            var source = System.Collections.Concurrent.Partitioner.Create(pending, EnumerablePartitionerOptions.NoBuffering);
-            Parallel.ForEach(source, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancel }, (p, state) =>
+            if (cancel.IsCancellationRequested)
             {
-                if (cancel.IsCancellationRequested)
+                state.Stop();
+                return;
+            }
+
+            Interlocked.Increment(ref started);
+            PointResult row = RunPoint(sweep, p);
+            // Journal and table agree: a point is in both or, abandoned while it ran, in neither.
+            lock (gate)
+            {
+                if (!journal.Append(row))
                 {
-                    state.Stop();
                     return;
                 }
 
-                PointResult row = RunPoint(sweep, p);
-                journal.Append(row);
                 finished.Add(row);
-                lock (gate)
-                {
-                    ran++;
-                    progress?.Invoke(ran, pending.Count);
-                }
-            });
+                ran++;
+                progress?.Invoke(ran, pending.Count);
+            }
+        }), CancellationToken.None);
+        try
+        {
+            work.Wait(abandon);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+        {
+            // Points still running may finish later on the pool; the sealed journal ignores them.
+            lock (gate)
+            {
+                journal.Seal();
+            }
+
+            complete = false;
+            dropped = true;
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is OperationCanceledException))
         {
             complete = false;
         }
-        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is ScenarioException) is ScenarioException se)
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(x => x is ScenarioException) is ScenarioException se)
         {
-            ResultsCsv.Write(CsvPath(outDir, shard), finished);
+            WriteCsv();
             throw new ScenarioException(se.Message, se);
         }
 
-        complete &= ran == pending.Count;
-        string csv = CsvPath(outDir, shard);
-        ResultsCsv.Write(csv, finished);
+        int journaled;
+        lock (gate)
+        {
+            journaled = ran;
+        }
+
+        complete &= journaled == pending.Count;
+        WriteCsv();
         return new SweepOutcome
         {
             Points = mine.Count,
             AlreadyDone = journal.Existing.Count,
-            Ran = ran,
+            Ran = journaled,
+            Dropped = dropped ? Math.Max(0, Volatile.Read(ref started) - journaled) : 0,
             Complete = complete,
             RepairedTornLine = journal.RepairedTornLine,
             CsvPath = csv,

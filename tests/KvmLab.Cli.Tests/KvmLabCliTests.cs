@@ -106,6 +106,20 @@ public sealed class KvmLabCliTests : IDisposable
     }
 
     [Fact]
+    public void Run_Table_ShowsNonZeroMetricsUnlessAllMetrics()
+    {
+        // kvm-unit-tests' IPI test takes no PAUSE-loop exits: ple_exits is zero.
+        var (_, shown, _) = Cli("run", KutIpi);
+        Assert.DoesNotContain("ple_exits", shown, StringComparison.Ordinal);
+        Assert.Contains("exits_per_s.total", shown, StringComparison.Ordinal);
+        Assert.Matches(@"\(\d+ metrics are zero and not shown: --all-metrics shows them", shown);
+        var (code, all, _) = Cli("run", KutIpi, "--all-metrics");
+        Assert.Equal(0, code);
+        Assert.Contains("ple_exits", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("not shown", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_Trace_WritesJsonFile()
     {
         string trace = Path.Combine(_tmp, "trace.json");

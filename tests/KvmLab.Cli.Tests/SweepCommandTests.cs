@@ -54,30 +54,11 @@ public sealed class SweepCommandTests : IDisposable
     public void KilledSweepProcess_RestartedCompletesWithEveryPointExactlyOnce()
     {
         string dir = P("killed");
-        string dll = Path.Combine(AppContext.BaseDirectory, "kvmlab.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in new[] { dll, "sweep", P("sweep.yaml"), "--out", dir, "--jobs", "1" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var child = Process.Start(psi)!;
-        // Progress lines ("kill-me [##..] 8/40 points ...") arrive on stderr per tenth of the sweep;
-        // kill the process (SIGKILL, no chance to clean up) as soon as some points are journaled.
-        string? line;
-        bool killed = false;
-        while ((line = child.StandardError.ReadLine()) is not null)
-        {
-            if (line.Contains("/40 points", StringComparison.Ordinal) && !line.Contains("40/40", StringComparison.Ordinal))
-            {
-                child.Kill(entireProcessTree: true);
-                killed = true;
-                break;
-            }
-        }
-
+        using var child = StartSweep(dir);
+        // Kill the process (SIGKILL, no chance to clean up) as soon as some points are journaled.
+        WaitForProgress(child);
+        child.Kill(entireProcessTree: true);
         child.WaitForExit();
-        Assert.True(killed, "the sweep finished before it could be killed");
         Assert.NotEqual(0, child.ExitCode);
         int before = File.ReadAllLines(Path.Combine(dir, "points.jsonl")).Length;
         Assert.InRange(before, 1, 39);
@@ -92,6 +73,66 @@ public sealed class SweepCommandTests : IDisposable
         var (code2, _, _) = Cli("sweep", P("sweep.yaml"), "--out", P("clean"), "--jobs", "2");
         Assert.Equal(0, code2);
         Assert.Equal(File.ReadAllText(P("clean/results.csv")), File.ReadAllText(Path.Combine(dir, "results.csv")));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SigtermedSweep_LeavesResultsCsvAndResumesToTheCleanBytes(int signals)
+    {
+        // SIGTERM is what Slurm (scancel, preemption) and Kubernetes (pod deletion) send: once, the
+        // points in flight finish; twice, they are dropped. Either way results.csv holds what the
+        // journal holds, one line says how to resume, and the resumed run equals a clean one.
+        string dir = P($"term{signals}");
+        using var child = StartSweep(dir);
+        WaitForProgress(child);
+        for (int i = 0; i < signals; i++)
+        {
+            using var kill = Process.Start("kill", ["-TERM", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+
+        string rest = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+        Assert.Equal(1, child.ExitCode);
+        Assert.Contains("SIGTERM: letting the points in flight finish", rest, StringComparison.Ordinal);
+        Assert.Contains("run the same command again to resume", rest, StringComparison.Ordinal);
+        int journaled = File.ReadAllLines(Path.Combine(dir, "points.jsonl")).Length;
+        Assert.InRange(journaled, 1, 39);
+        Assert.Equal(journaled + 1, File.ReadAllLines(Path.Combine(dir, "results.csv")).Length);
+
+        var (code, stdout, stderr) = Cli("sweep", P("sweep.yaml"), "--out", dir, "--jobs", "2");
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"40 points, {journaled} already done", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, Cli("sweep", P("sweep.yaml"), "--out", P($"clean{signals}"), "--jobs", "2").Code);
+        Assert.Equal(File.ReadAllText(P($"clean{signals}/results.csv")), File.ReadAllText(Path.Combine(dir, "results.csv")));
+    }
+
+    private Process StartSweep(string dir)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "kvmlab.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in new[] { dll, "sweep", P("sweep.yaml"), "--out", dir, "--jobs", "1" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>Reads progress lines (one per tenth of the sweep when redirected) until some points are journaled.</summary>
+    private static void WaitForProgress(Process child)
+    {
+        string? line;
+        while ((line = child.StandardError.ReadLine()) is not null)
+        {
+            if (line.Contains("/40 points", StringComparison.Ordinal) && !line.Contains("40/40", StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("the sweep finished before it could be signalled");
     }
 
     [Fact]

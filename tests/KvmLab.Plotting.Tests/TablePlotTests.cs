@@ -57,4 +57,26 @@ public sealed class TablePlotTests : IDisposable
         var e = Assert.Throws<ScenarioException>(() => TablePlot.Draw(Table("x,y\n1,2\n2,oops\n"), "x", "y", null, PlotKind.Line, "x"));
         Assert.Contains("r.csv:3: y: 'oops' is not a number", e.Message, StringComparison.Ordinal);
     }
+
+    private const string Sweep = "point_id,parameters,features,kvm.halt_poll_ns,seed,cycles\n"
+        + "a,features;kvm.halt_poll_ns;seed,fast,0,1,10\n"
+        + "b,features;kvm.halt_poll_ns;seed,fast,0,2,11\n"
+        + "c,features;kvm.halt_poll_ns;seed,slow,0,1,20\n"
+        + "d,features;kvm.halt_poll_ns;seed,slow,0,2,21\n";
+
+    [Fact]
+    public void Averaging_RowsThatDifferInAGridParameter_Warns()
+    {
+        var warnings = new List<string>();
+        TablePlot.Draw(Table(Sweep), "kvm.halt_poll_ns", "cycles", null, PlotKind.Line, "c", warnings.Add);
+        Assert.Equal("each mark averages rows that differ in features (fast, slow); add --by features, or plot a table filtered to one value", Assert.Single(warnings));
+    }
+
+    [Fact]
+    public void Averaging_SeedsOnly_DoesNotWarn()
+    {
+        var warnings = new List<string>();
+        TablePlot.Draw(Table(Sweep), "kvm.halt_poll_ns", "cycles", "features", PlotKind.Line, "c", warnings.Add);
+        Assert.Empty(warnings);
+    }
 }

@@ -111,6 +111,40 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void JournalHeldByAnotherSweep_IsOneLineSayingSo()
+    {
+        string dir = _f.Out("held");
+        SweepRunner.Run(_f.Load("scenario: base.yaml\ngrid:\n  seed: [1]\n"), dir, 1, Shard.All);
+        using ResultJournal other = ResultJournal.Open(SweepRunner.JournalPath(dir, Shard.All));
+        var e = Assert.Throws<ScenarioException>(() => SweepRunner.Run(_f.Load("scenario: base.yaml\ngrid:\n  seed: [1]\n"), dir, 1, Shard.All));
+        Assert.Contains("points.jsonl: in use by another kvmlab process", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AbandonedSweep_JournalsNothingMoreAndItsTableMatchesTheJournal()
+    {
+        string dir = _f.Out("abandoned");
+        using var stop = new CancellationTokenSource();
+        using var abandon = new CancellationTokenSource();
+        SweepOutcome first = SweepRunner.Run(_f.Load(), dir, 2, Shard.All, (done, _) =>
+        {
+            if (done == 3)
+            {
+                stop.Cancel();
+                abandon.Cancel();
+            }
+        }, stop.Token, abandon.Token);
+        Assert.False(first.Complete);
+        string[] journal = File.ReadAllLines(first.JournalPath);
+        Thread.Sleep(300); // a point still running on the pool finishes now; the sealed journal drops it
+        Assert.Equal(journal, File.ReadAllLines(first.JournalPath));
+        Assert.Equal(journal.Length + 1, File.ReadAllLines(first.CsvPath).Length);
+        SweepOutcome resumed = SweepRunner.Run(_f.Load(), dir, 2, Shard.All);
+        Assert.True(resumed.Complete);
+        Assert.Equal(File.ReadAllText(SweepRunner.Run(_f.Load(), _f.Out("abandoned-clean"), 2, Shard.All).CsvPath), File.ReadAllText(resumed.CsvPath));
+    }
+
+    [Fact]
     public void ShardsMerged_EqualTheUnshardedSweep()
     {
         SweepSpec s = _f.Load();

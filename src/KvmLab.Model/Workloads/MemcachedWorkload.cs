@@ -214,6 +214,8 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
         return
         [
             "Type         Ops/sec     Avg. Latency     p50 Latency     p99 Latency   p99.9 Latency",
+            // memtier_benchmark prints latencies in milliseconds and says so nowhere; the units row does.
+            string.Create(CultureInfo.InvariantCulture, $"{"",6}  {"(ops/s)",13}  {"(ms)",15}  {"(ms)",14}  {"(ms)",14}  {"(ms)",14}"),
             string.Create(CultureInfo.InvariantCulture,
                 $"Totals  {_completed / seconds,13:F2}  {l.MeanNs / 1e6,15:F5}  {l.Percentile(50) / 1e6,14:F5}  {l.Percentile(99) / 1e6,14:F5}  {l.Percentile(99.9) / 1e6,14:F5}"),
         ];

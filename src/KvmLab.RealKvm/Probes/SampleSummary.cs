@@ -1,3 +1,5 @@
+using MathNet.Numerics.Statistics;
+
 namespace KvmLab.RealKvm.Probes;
 
 /// <summary>Order statistics of one probe's samples (ns).</summary>
@@ -15,12 +17,6 @@ public sealed record SampleSummary(int Count, double Min, double Median, double 
         return new SampleSummary(s.Length, s[0], Quantile(s, 0.5), Quantile(s, 0.99), s[^1], s.Average());
     }
 
-    /// <summary>Linear interpolation between closest ranks (Hyndman-Fan type 7) of a sorted array.</summary>
-    public static double Quantile(double[] sorted, double q)
-    {
-        double pos = (sorted.Length - 1) * q;
-        int lo = (int)Math.Floor(pos);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + ((sorted[hi] - sorted[lo]) * (pos - lo));
-    }
+    /// <summary>Linear interpolation between closest ranks (Hyndman-Fan type 7, Math.NET's R7) of a sorted array.</summary>
+    public static double Quantile(double[] sorted, double q) => SortedArrayStatistics.QuantileCustom(sorted, q, QuantileDefinition.R7);
 }

@@ -55,12 +55,26 @@ public class AbTestTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, doc.RootElement.GetProperty("comparisons")[0].GetProperty("ratio_b_over_a").ValueKind);
     }
 
-    [Theory]
-    [InlineData(0.0, 1.0)]
-    [InlineData(1.0, 0.157299207)]
-    [InlineData(2.0, 0.004677735)]
-    [InlineData(-1.0, 1.842700793)]
-    public void Erfc_KnownValues(double x, double expected) => Assert.Equal(expected, AbTest.Erfc(x), 5);
+    [Fact]
+    public void MannWhitney_MatchesTheNormalApproximationByHand()
+    {
+        // a = {1, 2, 3}, b = {2, 4, 5, 6}: sorted 1 2 2 3 4 5 6, so a's mid-ranks are 1, 2.5 (the tie
+        // at 2 shares ranks 2 and 3) and 4; U = 7.5 - 6 = 1.5, mu = 6, sigma = sqrt(3*4*8/12) = sqrt(8),
+        // z = -4.5 / sqrt(8) = -1.5910, p = erfc(1.5910 / sqrt(2)) = 0.11161.
+        Assert.Equal(0.11161, AbTest.MannWhitneyP([1, 2, 3], [2, 4, 5, 6]), 5);
+    }
+
+    [Fact]
+    public void MannWhitney_LargeSamples_GiveAPValue()
+    {
+        // The size where Perfolizer's normal approximation overflows (see AbTest.MannWhitneyP).
+        double[] a = [.. Enumerable.Range(0, 5000).Select(i => (double)(i % 97))];
+        double[] b = [.. Enumerable.Range(0, 5000).Select(i => (double)((i % 97) + 5))];
+        double p = AbTest.MannWhitneyP(a, b);
+        Assert.False(double.IsNaN(p));
+        Assert.InRange(p, 0, 1e-6);
+        Assert.Equal(1, AbTest.MannWhitneyP(a, a));
+    }
 
     [Fact]
     public void MannWhitney_DisjointSamples_TinyP() =>
