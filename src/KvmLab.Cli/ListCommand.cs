@@ -3,6 +3,7 @@ using KvmLab.Experiments;
 using KvmLab.Model.Hardware;
 using KvmLab.Policies;
 using KvmLab.Scenarios;
+using KvmLab.Scenarios.Workloads;
 
 namespace KvmLab.Cli;
 
@@ -46,10 +47,11 @@ internal static class ListCommand
 
             o.WriteLine();
             o.WriteLine("WORKLOADS (scenario 'workload: type:')");
-            foreach (string w in WorkloadFactory.Types)
+            foreach (WorkloadDeclaration w in WorkloadRegistry.All)
             {
-                o.WriteLine($"  {w,-28} {WorkloadFactory.Describe(w)}");
-                o.WriteLine($"  {"",-28} parameters: {string.Join(", ", WorkloadFactory.ParametersOf(w))}");
+                o.WriteLine($"  {w.Id,-28} {w.Summary}");
+                o.WriteLine($"  {"",-28} {w.Citation}");
+                o.WriteLine($"  {"",-28} parameters: {string.Join(", ", w.Parameters.Select(Describe))}");
             }
 
             o.WriteLine();
@@ -64,4 +66,14 @@ internal static class ListCommand
         });
         return cmd;
     }
+
+    /// <summary>"threads (1..1024, default 1)" or "mode (unicast|broadcast|multicast)".</summary>
+    private static string Describe(WorkloadParameter p) => p.Kind switch
+    {
+        ParameterKind.Integer => $"{p.Name} ({p.Min}..{p.Max}, default {p.Default})",
+        ParameterKind.Microseconds => $"{p.Name} ({p.Min}..{p.Max} us, default {p.Default})",
+        ParameterKind.Choice => $"{p.Name} ({string.Join("|", p.Choices)})",
+        ParameterKind.IntegerList => $"{p.Name} (list of {p.Min}..{p.Max})",
+        _ => p.Name,
+    };
 }

@@ -1,4 +1,4 @@
-using KvmLab.Model.Workloads;
+using KvmLab.Scenarios.Workloads;
 
 namespace KvmLab.Scenarios;
 
@@ -31,7 +31,6 @@ public static class MemoryEstimate
     public const long PerLock = 220;
     public const long PerConnection = 100;
     public const long PerHostThread = 450;
-    public const long PerHistogramThread = 16 << 10;
 
     /// <summary>The default limit: a quarter of a 16 GiB workstation, and 80 times the largest shipped scenario. Raise it with --max-memory.</summary>
     public const long DefaultLimitBytes = 4L << 30;
@@ -54,26 +53,11 @@ public static class MemoryEstimate
         Add("machine.pcpus", spec.Machine.Pcpus, PerPcpu, "pCPUs");
         Add("machine.host_hogs", spec.Machine.HostHogs, PerHostThread, "host threads");
         int n = spec.Workload.Vm >= 0 && spec.Workload.Vm < spec.Vms.Count ? spec.Vms[spec.Workload.Vm].Vcpus : 1;
-        switch (WorkloadFactory.Create(spec.Workload, spec.Source?.File ?? spec.Name))
+        string file = spec.Source?.File ?? spec.Name;
+        WorkloadDeclaration d = WorkloadFactory.Declaration(spec.Workload, file);
+        foreach (MemoryPart part in d.Memory(d.Create(new WorkloadArgs(d, spec.Workload.Parameters, file)), n))
         {
-            case HackbenchWorkload h:
-                Add("workload.groups", (long)h.Groups * h.Fds * 2, PerGuestTask, $"guest tasks for {h.Groups} groups x {h.Fds} fds x 2");
-                break;
-            case EbizzyWorkload e:
-                Add("workload.threads", e.Threads > 0 ? e.Threads : 2L * n, PerGuestTask, "ebizzy threads");
-                break;
-            case Pbzip2Workload p:
-                Add("workload.threads", (p.Threads > 0 ? p.Threads : n) + 2L, PerGuestTask, "pbzip2 threads");
-                break;
-            case LockStressWorkload l:
-                Add("workload.locks", l.Locks, PerLock, "locks");
-                break;
-            case MemcachedWorkload m:
-                Add("workload.connections", m.Connections, PerConnection, "connections");
-                break;
-            case CyclictestWorkload c:
-                Add("workload.threads", c.Threads, PerHistogramThread, "measurement threads and their histograms");
-                break;
+            Add("workload." + part.Key, part.Count, part.EachBytes, part.What);
         }
 
         parts.Sort((a, b) => b.Bytes.CompareTo(a.Bytes));
