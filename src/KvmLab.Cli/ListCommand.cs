@@ -29,12 +29,17 @@ internal static class ListCommand
             }
 
             o.WriteLine();
-            o.WriteLine("FEATURES (scenario 'features:'; * = on by default; ! = only for a trusted guest)");
-            foreach (FeatureInfo f in FeatureCatalog.Every)
+            o.WriteLine("FEATURES by source (scenario 'features:'; * = on by default; ! = only for a trusted guest)");
+            foreach (var source in FeatureCatalog.Every.GroupBy(f => f.Source))
             {
-                string marks = (f.OnByDefault ? " *" : "") + (f.RequiresTrustedGuest ? " !" : "");
-                o.WriteLine($"  {f.Id + marks,-28} {f.Summary}");
-                o.WriteLine($"  {"",-28} {f.Citation}");
+                o.WriteLine($" {source.Key} (src/KvmLab.Policies/{source.Key}/)");
+                foreach (FeatureInfo f in source)
+                {
+                    string marks = (f.OnByDefault ? " *" : "") + (f.RequiresTrustedGuest ? " !" : "");
+                    string needs = f.Needs is { } v ? $" [{(v == CpuVendor.Intel ? "Intel VMX" : "AMD SVM")} only]" : "";
+                    o.WriteLine($"  {f.Id + marks,-28} {f.Summary}{needs}");
+                    o.WriteLine($"  {"",-28} {f.Citation}");
+                }
             }
 
             o.WriteLine();

@@ -1,5 +1,8 @@
 using KvmLab.Engine.Time;
 using KvmLab.Model.Kvm;
+using KvmLab.Model.Hardware;
+using KvmLab.Policies.ByteDance2020;
+using KvmLab.Policies.Ishiguro2021;
 using KvmLab.Policies.LiWanpeng2020;
 using KvmLab.Policies.Upstream;
 
@@ -31,53 +34,16 @@ public static class FeatureCatalog
     public const string DeboostYielder = "deboost-yielder";
     public const string IpiSenderBoost = "ipi-sender-boost";
 
-    public static IReadOnlyList<FeatureInfo> All { get; } =
+    /// <summary>Every feature, by source: upstream first, then each source's changes (the order they are applied in).</summary>
+    public static IReadOnlyList<FeatureInfo> Every { get; } =
     [
-        new(IpiFastpath, "Single-target x2APIC ICR writes sent from the early exit fastpath (IRQs off)",
-            "Li 2020; commits 1e9e2622a149, a9ab13ff6e84 (Linux 5.6-5.7)", true),
-        new(TimerFastpath, "TSC_DEADLINE writes and preemption-timer exits handled with IRQs off, re-entering the guest directly",
-            "Li 2020; commits ae95f566b3d2, 26efe2fd92e5 (Linux 5.8)", true),
-        new(ApicV, "Intel posted interrupts and virtual-interrupt delivery: no exit to receive an IPI, EOI virtualized",
-            "Intel SDM vol. 3 ch. 29; arch/x86/kvm/vmx/vmx.c vmx_deliver_posted_interrupt", true),
-        new(Avic, "AMD AVIC: IPIs to running vCPUs delivered by hardware; an exit and a scan of all vCPUs when a target is not running (xAPIC guests)",
-            "AMD APM vol. 2 ch. 15.29; arch/x86/kvm/svm/avic.c avic_incomplete_ipi_interception (v5.10)", false),
-        new(HaltPolling, "Host halt polling before a halted vCPU's thread sleeps (adaptive, up to halt_poll_ns)",
-            "virt/kvm/kvm_main.c kvm_vcpu_block (v5.10); commit aca6ff29c406", true),
-        new(HltExits, "HLT exits to the host (off = KVM_X86_DISABLE_EXITS_HLT, QEMU -overcommit cpu-pm=on)",
-            "arch/x86/kvm/x86.c KVM_CAP_X86_DISABLE_EXITS", true),
-        new(PreemptionTimer, "The VMX preemption timer emulates the guest's TSC-deadline timer while the vCPU runs (Intel only)",
-            "arch/x86/kvm/lapic.c start_hv_timer, kvm_intel preemption_timer (v5.10)", true),
-        new(MwaitInGuest, "MWAIT passed through (KVM_X86_DISABLE_EXITS_MWAIT): kvm_can_use_hv_timer is false, so timers use host hrtimers",
-            "arch/x86/kvm/lapic.c kvm_can_use_hv_timer (v5.10)", false),
-        new(AdaptiveTimerAdvance, "lapic_timer_advance_ns = -1: fire the timer early and adapt the advance to the injection latency",
-            "arch/x86/kvm/lapic.c adjust_lapic_timer_advance (v5.10); commit 3b8a5df6c4dc", true),
-        new(PvSendIpi, "KVM_FEATURE_PV_SEND_IPI exposed: a multicast is one KVM_HC_SEND_IPI hypercall per 128 APIC ids",
-            "commits 4180bf1b655a (host), aaffcfd1e82d (guest); arch/x86/kernel/kvm.c __send_ipi_mask", false),
-        new(PassthroughTimer, "ByteDance passthrough timer: TSC_DEADLINE not intercepted, the host's timer moved to the preemption timer in guest mode",
-            "Huaqiao/ByteDance KVM Forum 2020; RFC <20201228091559.25745-1-fengzhimin@bytedance.com> (not merged)", false, RequiresTrustedGuest: true),
-        new(ExitlessPvIpi, "ByteDance exit-less PV IPI: the guest posts into the target's PI descriptor and writes the ICR unintercepted",
-            "Huaqiao/ByteDance KVM Forum 2020; RFC <0C23CC2D-B770-43D0-8215-20CE591F2E8F@bytedance.com> (not merged)", false, RequiresTrustedGuest: true),
+        .. From("Upstream", UpstreamFeatures.All),
+        .. From("LiWanpeng2020", LiWanpeng2020Features.All),
+        .. From("Ishiguro2021", Ishiguro2021Features.All),
+        .. From("ByteDance2020", ByteDance2020Features.All),
     ];
 
-    /// <summary>Pause-loop exiting and the boosting rules of MECHANISMS.md section 5, each from its source.</summary>
-    public static IReadOnlyList<FeatureInfo> Overcommit { get; } =
-    [
-        new(PauseLoopExiting, "Pause-loop exiting: a CPL0 PAUSE loop longer than ple_window exits and kvm_vcpu_on_spin yields to a candidate",
-            "arch/x86/kvm/vmx/vmx.c handle_pause, grow/shrink_ple_window; virt/kvm/kvm_main.c kvm_vcpu_on_spin (v5.6)", true),
-        new(BoostReadyOnWakeup, "Li: a vCPU woken to receive an interrupt is 'ready', a directed-yield candidate",
-            "commit d73eb57b80b9 (Message-Id <1563457031-21189-1-git-send-email-pbonzini@redhat.com>)", false),
-        new(BoostQueueHead, "Li: KVM_HC_KICK_CPU yields to the kicked pv-qspinlock queue head",
-            "commit 266e85a5ec91", false),
-        new(PvSchedYield, "Li: the guest yields to a preempted call-function IPI target with KVM_HC_SCHED_YIELD",
-            "commit 715062970f37 (host); Message-Id <1558953255-9432-2-git-send-email-wanpengli@tencent.com> (guest)", false),
-        new(BoostUserPendingIrq, "Li (5.13): a candidate preempted in user mode stays eligible if it has an interrupt pending",
-            "commit 52acd22faa1a", false),
-        new(DeboostYielder, "Ishiguro: raise the yielder's vruntime so CFS honours the next buddy on a shared run queue",
-            "RFC patch 1, Message-Id <20210421150831.60133-2-kentaishiguro@sslab.ics.keio.ac.jp>", false),
-        new(IpiSenderBoost, "Ishiguro: boost halted or user-mode candidates only for spinners that sent them an IPI (strict boost)",
-            "RFC patch 2, Message-Id <20210421150831.60133-3-kentaishiguro@sslab.ics.keio.ac.jp>", false),
-    ];
-
+    /// <summary>Every policy implementation, for `kvmlab list`.</summary>
     public static IReadOnlyList<IPolicyInfo> Policies { get; } =
     [
         new NoIcrFastpath(),
@@ -85,41 +51,65 @@ public static class FeatureCatalog
         new NoTimerFastpath(),
         new TimerFastpath(),
         new AdaptiveHaltPoll(SimSpan.FromMicroseconds(200)),
+        new UpstreamSpinFilter(),
+        new PendingIrqSpinFilter(),
+        new IpiSenderSpinFilter(new UpstreamSpinFilter()),
+        new IcrIpiDelivery(pvSendIpi: false),
+        new IcrIpiDelivery(pvSendIpi: true),
+        new ExitlessIpiDelivery(),
+        new EmulatedTimer(),
+        new PassthroughTimer(),
     ];
-
-    /// <summary>Every feature: interrupt and timer delivery, then overcommit handling.</summary>
-    public static IReadOnlyList<FeatureInfo> Every { get; } = [.. All, .. Overcommit];
 
     public static IReadOnlySet<string> Defaults { get; } = Every.Where(f => f.OnByDefault).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
 
     public static FeatureInfo? Find(string id) => Every.FirstOrDefault(f => f.Id == id);
 
-    public static KvmConfig ConfigFor(IReadOnlySet<string> enabled) => new()
-    {
-        ApicV = enabled.Contains(ApicV),
-        Avic = enabled.Contains(Avic),
-        HltExits = enabled.Contains(HltExits),
-        PreemptionTimer = enabled.Contains(PreemptionTimer),
-        MwaitInGuest = enabled.Contains(MwaitInGuest),
-        AdaptiveTimerAdvance = enabled.Contains(AdaptiveTimerAdvance),
-        PvSendIpi = enabled.Contains(PvSendIpi),
-        PassthroughTimer = enabled.Contains(PassthroughTimer),
-        ExitlessPvIpi = enabled.Contains(ExitlessPvIpi),
-        PauseLoopExiting = enabled.Contains(PauseLoopExiting),
-        DirectedYield = new DirectedYieldOptions
-        {
-            ReadyOnWakeup = enabled.Contains(BoostReadyOnWakeup),
-            QueueHeadBoost = enabled.Contains(BoostQueueHead),
-            PvSchedYield = enabled.Contains(PvSchedYield),
-            UserModePendingInterrupt = enabled.Contains(BoostUserPendingIrq),
-            DeboostYielder = enabled.Contains(DeboostYielder),
-            IpiSenderAware = enabled.Contains(IpiSenderBoost),
-        },
-    };
-
+    /// <summary>KVM's configuration and policies with <paramref name="enabled"/> on, each applied in registry order.</summary>
     /// <param name="haltPollMax">The module's halt_poll_ns (the VM's max_halt_poll_ns).</param>
-    public static KvmPolicies PoliciesFor(IReadOnlySet<string> enabled, SimSpan haltPollMax) => new(
-        enabled.Contains(IpiFastpath) ? new IcrWriteFastpath() : new NoIcrFastpath(),
-        new AdaptiveHaltPoll(enabled.Contains(HaltPolling) ? haltPollMax : SimSpan.Zero),
-        enabled.Contains(TimerFastpath) ? new TimerFastpath() : new NoTimerFastpath());
+    public static (KvmConfig Config, KvmPolicies Policies) Configure(IReadOnlySet<string> enabled, SimSpan haltPollMax)
+    {
+        ArgumentNullException.ThrowIfNull(enabled);
+        var setup = new KvmSetup();
+        foreach (FeatureInfo f in Every.Where(f => enabled.Contains(f.Id)))
+        {
+            f.Apply(setup);
+        }
+
+        return (setup.Config, setup.Policies(haltPollMax));
+    }
+
+    public static KvmConfig ConfigFor(IReadOnlySet<string> enabled) => Configure(enabled, SimSpan.Zero).Config;
+
+    public static KvmPolicies PoliciesFor(IReadOnlySet<string> enabled, SimSpan haltPollMax) => Configure(enabled, haltPollMax).Policies;
+
+    /// <summary>
+    /// The first feature of <paramref name="enabled"/> (registry order) that this platform or this
+    /// guest cannot have: its id and why; <c>Vendor</c> when the CPU vendor is the problem,
+    /// <c>BlamesGuest</c> when the guest's APIC mode is.
+    /// </summary>
+    public static (string Feature, string Message, bool Vendor, bool BlamesGuest)? Problem(IReadOnlySet<string> enabled, CpuVendor vendor, bool guestX2Apic)
+    {
+        ArgumentNullException.ThrowIfNull(enabled);
+        foreach (FeatureInfo f in Every.Where(f => enabled.Contains(f.Id)))
+        {
+            if (f.Needs is CpuVendor needs && needs != vendor)
+            {
+                string want = needs == CpuVendor.Intel ? "Intel VMX" : "an AMD host";
+                return (f.Id, want, true, false);
+            }
+        }
+
+        foreach (FeatureInfo f in Every.Where(f => enabled.Contains(f.Id)))
+        {
+            if (f.Conflict?.Invoke(new FeatureCheck(enabled, guestX2Apic)) is { } c)
+            {
+                return (f.Id, c.Message, false, c.BlamesGuest);
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<FeatureInfo> From(string source, IReadOnlyList<FeatureInfo> features) => features.Select(f => f with { Source = source });
 }

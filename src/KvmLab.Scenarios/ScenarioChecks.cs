@@ -15,13 +15,6 @@ namespace KvmLab.Scenarios;
 /// </summary>
 public static class ScenarioChecks
 {
-    /// <summary>Features that exist only on Intel VMX hosts (apicv, the VMX preemption timer, ByteDance's two designs built on them).</summary>
-    public static IReadOnlyList<string> IntelOnly { get; } =
-        [FeatureCatalog.ApicV, FeatureCatalog.PreemptionTimer, FeatureCatalog.ExitlessPvIpi, FeatureCatalog.PassthroughTimer];
-
-    /// <summary>Features that exist only on AMD SVM hosts.</summary>
-    public static IReadOnlyList<string> AmdOnly { get; } = [FeatureCatalog.Avic];
-
     /// <summary>The first problem, or null when the scenario can run on <paramref name="profile"/>.</summary>
     public static ScenarioProblem? Find(ScenarioSpec spec, CostProfile profile)
     {
@@ -44,25 +37,25 @@ public static class ScenarioChecks
                 : new ScenarioProblem("profile", problem + $" ('{feature}' is on by default: list the features without it)");
         }
 
-        bool amd = profile.Vendor == CpuVendor.Amd;
-        if (spec.Features.FirstOrDefault((amd ? IntelOnly : AmdOnly).Contains) is string wrong)
+        // Each feature declares the vendor it needs (Policies/<source>/): the first listed that this host lacks.
+        foreach (string id in spec.Features)
         {
-            return amd ? VendorProblem(wrong, "Intel VMX", "an AMD host") : VendorProblem(wrong, "an AMD host", "Intel");
+            if (FeatureCatalog.Find(id)?.Needs is CpuVendor needs && needs != profile.Vendor)
+            {
+                return needs == CpuVendor.Intel ? VendorProblem(id, "Intel VMX", "an AMD host") : VendorProblem(id, "an AMD host", "Intel");
+            }
         }
 
-        KvmConfig config = FeatureCatalog.ConfigFor(spec.Features.ToHashSet(StringComparer.Ordinal));
+        var enabled = spec.Features.ToHashSet(StringComparer.Ordinal);
         for (int i = 0; i < spec.Vms.Count; i++)
         {
-            bool x2apic = spec.Vms[i].Guest.X2Apic;
-            if (config.Conflict(x2apic) is not { } problem)
+            if (FeatureCatalog.Problem(enabled, profile.Vendor, spec.Vms[i].Guest.X2Apic) is { } p)
             {
-                continue;
+                // A conflict the guest's APIC mode causes is the guest's; otherwise the feature list's.
+                return p.BlamesGuest
+                    ? new ScenarioProblem($"vms[{i}].guest.apic", p.Message)
+                    : new ScenarioProblem("features", p.Message, "features/" + p.Feature);
             }
-
-            // A conflict that the other APIC mode would not have is the guest's; otherwise the feature list's.
-            return config.Conflict(!x2apic) == problem
-                ? new ScenarioProblem("features", problem)
-                : new ScenarioProblem($"vms[{i}].guest.apic", problem);
         }
 
         return null;

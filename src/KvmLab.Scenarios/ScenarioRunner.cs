@@ -40,7 +40,8 @@ public static class ScenarioRunner
         var sim = new Simulator();
         var host = new HostContext(sim, profile, spec.Machine, new RngStreams(spec.Seed, replication), trace, checks ?? DefaultChecks);
         var enabled = spec.Features.ToHashSet(StringComparer.Ordinal);
-        KvmConfig config = FeatureCatalog.ConfigFor(enabled) with { TimerAdvance = spec.TimerAdvance };
+        (KvmConfig featureConfig, KvmPolicies policies) = FeatureCatalog.Configure(enabled, spec.HaltPollMax);
+        KvmConfig config = featureConfig with { TimerAdvance = spec.TimerAdvance };
         if (ScenarioChecks.Find(spec, profile) is { } problem)
         {
             throw problem.ToException(spec);
@@ -51,7 +52,7 @@ public static class ScenarioRunner
         {
             VmSpec v = spec.Vms[i];
             IReadOnlyList<int>? pins = v.Pin ? [.. Enumerable.Range(v.PinOffset, v.Vcpus)] : null;
-            vms.Add(new Vm(host, i, v.Vcpus, config, FeatureCatalog.PoliciesFor(enabled, spec.HaltPollMax), v.Guest, pins));
+            vms.Add(new Vm(host, i, v.Vcpus, config, policies, v.Guest, pins));
         }
 
         // VMs whose guest runs `stress --cpu` (the noise VMs of an overcommitted host).

@@ -22,14 +22,19 @@ public sealed class GuestHarness
         bool timerFastpath = true,
         bool icrFastpath = true,
         CostProfile? profile = null,
-        ulong seed = 1)
+        ulong seed = 1,
+        IIpiDeliveryPolicy? ipiDelivery = null,
+        ITimerDeliveryPolicy? timerDelivery = null)
     {
         Sim = new Simulator();
         Host = new HostContext(Sim, profile ?? Profiles.SkylakeSp2020(), new MachineSpec { Pcpus = vcpus + 2 }, new RngStreams(seed), NullTraceSink.Instance);
         var policies = new KvmPolicies(
             icrFastpath ? new IcrWriteFastpath() : new NoIcrFastpath(),
             new AdaptiveHaltPoll(SimSpan.FromMicroseconds(200)),
-            timerFastpath ? new TimerFastpath() : new NoTimerFastpath());
+            timerFastpath ? new TimerFastpath() : new NoTimerFastpath(),
+            new UpstreamSpinFilter(),
+            ipiDelivery ?? new IcrIpiDelivery(pvSendIpi: false),
+            timerDelivery ?? new EmulatedTimer());
         Vm = new Vm(Host, 0, vcpus, config ?? new KvmConfig(), policies, guest ?? new GuestConfig(), [.. Enumerable.Range(0, vcpus)]);
         Workload = workload;
         Workload.Install(Host, Vm);

@@ -28,7 +28,10 @@ internal sealed class KutIpiHarness
         var policies = new KvmPolicies(
             fastpath ? new IcrWriteFastpath() : new NoIcrFastpath(),
             new AdaptiveHaltPoll(haltPollMax ?? SimSpan.FromMicroseconds(200)),
-            new TimerFastpath());
+            new TimerFastpath(),
+            new UpstreamSpinFilter(),
+            new IcrIpiDelivery(pvSendIpi: false),
+            new EmulatedTimer());
         Vm = new Vm(Host, 0, 2, config ?? new KvmConfig(), policies,
             new GuestConfig { Kind = GuestKernelKind.KvmUnitTests, X2Apic = x2apic }, [0, 1]);
         Workload = new KutIpiWorkload { Iterations = Iterations };

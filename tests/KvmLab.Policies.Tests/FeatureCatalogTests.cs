@@ -76,4 +76,47 @@ public class FeatureCatalogTests
         Assert.True(noHlt.ApicV);
         Assert.False(noHlt.HltExits);
     }
+
+    [Fact]
+    public void EveryFeature_IsDeclaredOnceInItsSourcesFolder()
+    {
+        string[] sources = ["Upstream", "LiWanpeng2020", "Ishiguro2021", "ByteDance2020"];
+        Assert.All(FeatureCatalog.Every, f => Assert.Contains(f.Source, sources));
+        foreach (string source in sources)
+        {
+            Assert.True(Directory.Exists(Path.Combine(RepoPaths.Root, "src", "KvmLab.Policies", source)), source);
+        }
+
+        Assert.Equal(FeatureCatalog.Every.Count, FeatureCatalog.Every.Select(f => f.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void VendorNeeds_AreDeclaredWithTheFeature()
+    {
+        string[] intel = [.. FeatureCatalog.Every.Where(f => f.Needs == Model.Hardware.CpuVendor.Intel).Select(f => f.Id).Order()];
+        Assert.Equal(new[] { FeatureCatalog.ApicV, FeatureCatalog.ExitlessPvIpi, FeatureCatalog.PassthroughTimer, FeatureCatalog.PreemptionTimer }.Order(), intel);
+        Assert.Equal([FeatureCatalog.Avic], FeatureCatalog.Every.Where(f => f.Needs == Model.Hardware.CpuVendor.Amd).Select(f => f.Id));
+    }
+
+    [Fact]
+    public void Problem_NamesTheFeatureAndWhoIsToBlame()
+    {
+        var exitlessXapic = FeatureCatalog.Problem(new HashSet<string> { FeatureCatalog.ApicV, FeatureCatalog.ExitlessPvIpi }, Model.Hardware.CpuVendor.Intel, guestX2Apic: false);
+        Assert.Equal((FeatureCatalog.ExitlessPvIpi, true), (exitlessXapic!.Value.Feature, exitlessXapic.Value.BlamesGuest));
+
+        var avicOnIntel = FeatureCatalog.Problem(new HashSet<string> { FeatureCatalog.Avic }, Model.Hardware.CpuVendor.Intel, guestX2Apic: false);
+        Assert.True(avicOnIntel!.Value.Vendor);
+
+        Assert.Null(FeatureCatalog.Problem(FeatureCatalog.Defaults, Model.Hardware.CpuVendor.Intel, guestX2Apic: true));
+    }
+
+    [Fact]
+    public void Configure_AppliesInRegistryOrder_SoIshiguroWrapsTheKernelsFilter()
+    {
+        var (_, p) = FeatureCatalog.Configure(new HashSet<string> { FeatureCatalog.IpiSenderBoost, FeatureCatalog.BoostUserPendingIrq }, Max);
+        Assert.IsType<Ishiguro2021.IpiSenderSpinFilter>(p.SpinFilter);
+
+        var (_, exitless) = FeatureCatalog.Configure(new HashSet<string> { FeatureCatalog.PvSendIpi, FeatureCatalog.ExitlessPvIpi, FeatureCatalog.ApicV }, Max);
+        Assert.IsType<ByteDance2020.ExitlessIpiDelivery>(exitless.IpiDelivery);
+    }
 }

@@ -27,15 +27,19 @@ public sealed class GuestApic
 
     private KvmConfig Kvm => _kernel.Vm.Config;
 
+    /// <summary>The route the guest's IPIs take (upstream ICR writes or PV send-IPI, or ByteDance's exit-less post).</summary>
+    private IIpiDeliveryPolicy Delivery => _kernel.Vm.Policies.IpiDelivery;
+
     /// <summary>apic->send_IPI: one fixed IPI to one CPU.</summary>
     public void SendIpi(GuestCpu cpu, byte vector, int target, Action then)
     {
         GuestConfig g = _kernel.Config;
-        if (Kvm.ExitlessPvIpi)
+        IpiRoute route = Delivery.Route(g.X2Apic, 1);
+        if (route == IpiRoute.ExitlessPost)
         {
             ExitlessSend(cpu, vector, [target], 0, then);
         }
-        else if (!g.X2Apic && Kvm.PvSendIpi)
+        else if (route == IpiRoute.PvHypercall)
         {
             Hypercalls(cpu, vector, [target], then);
         }
@@ -57,15 +61,16 @@ public sealed class GuestApic
     public void SendIpiMany(GuestCpu cpu, byte vector, int[] targets, Action then)
     {
         GuestConfig g = _kernel.Config;
-        if (targets.Length == 1 && !(Kvm.PvSendIpi && !g.X2Apic))
+        IpiRoute route = Delivery.Route(g.X2Apic, targets.Length);
+        if (targets.Length == 1)
         {
             SendIpi(cpu, vector, targets[0], then);
         }
-        else if (Kvm.ExitlessPvIpi)
+        else if (route == IpiRoute.ExitlessPost)
         {
             ExitlessSend(cpu, vector, targets, 0, then);
         }
-        else if (Kvm.PvSendIpi)
+        else if (route == IpiRoute.PvHypercall)
         {
             Hypercalls(cpu, vector, targets, then);
         }

@@ -44,7 +44,7 @@ public sealed class GuestTimers
     /// <summary>tick_nohz_stop_tick has run: the tick is off while the CPU idles.</summary>
     public bool TickStopped { get; private set; }
 
-    private bool Passthrough => _cpu.Vcpu.Vm.Config.PassthroughTimer;
+    private bool Passthrough => _cpu.Vcpu.Vm.Policies.TimerDelivery.GuestProgramsTimer;
 
     /// <summary>Starts the tick at the next period boundary (all CPUs tick together: sched_skew_tick=0).</summary>
     internal void StartTick(Action then)

@@ -26,14 +26,8 @@ public sealed record KvmConfig
     /// <summary>lapic_timer_advance_ns = -1 (the 5.x default): adjust the advance after each expiry.</summary>
     public bool AdaptiveTimerAdvance { get; init; } = true;
 
-    /// <summary>KVM_FEATURE_PV_SEND_IPI exposed (QEMU kvm-pv-ipi): multicasts by one KVM_HC_SEND_IPI hypercall.</summary>
-    public bool PvSendIpi { get; init; }
 
-    /// <summary>ByteDance's passthrough LAPIC timer: TSC_DEADLINE not intercepted. Requires a trusted guest.</summary>
-    public bool PassthroughTimer { get; init; }
 
-    /// <summary>ByteDance's exit-less PV IPI: the guest posts into the target's PI descriptor and writes the ICR unintercepted. Requires a trusted guest.</summary>
-    public bool ExitlessPvIpi { get; init; }
 
     /// <summary>Pause-loop exiting (VMX PLE, SVM pause filter); off with KVM_X86_DISABLE_EXITS_PAUSE or ple_gap=0.</summary>
     public bool PauseLoopExiting { get; init; } = true;
@@ -43,30 +37,4 @@ public sealed record KvmConfig
 
     /// <summary>The boosting rules kvm_vcpu_on_spin and the hypercalls apply.</summary>
     public DirectedYieldOptions DirectedYield { get; init; } = new();
-
-    /// <summary>Whether a scenario may combine these switches; returns the problem, or null.</summary>
-    public string? Conflict(bool guestX2Apic)
-    {
-        if (Avic && ApicV)
-        {
-            return "apicv (Intel) and avic (AMD) are different platforms' features; enable one";
-        }
-
-        if (Avic && guestX2Apic)
-        {
-            return "AVIC in Linux 5.x supports xAPIC guests only (x2APIC inhibits it); set the guest's apic to xapic";
-        }
-
-        if (ExitlessPvIpi && !ApicV)
-        {
-            return "exit-less PV IPI posts into the target's posted-interrupt descriptor and needs apicv";
-        }
-
-        if (ExitlessPvIpi && !guestX2Apic)
-        {
-            return "exit-less PV IPI writes the x2APIC ICR directly and needs an x2APIC guest";
-        }
-
-        return null;
-    }
 }

@@ -1,4 +1,12 @@
+using KvmLab.Model.Guest;
+
 namespace KvmLab.Model.Kvm;
 
-/// <summary>The policies a host's KVM consults at its decision points.</summary>
-public sealed record KvmPolicies(IIcrFastpathPolicy IcrFastpath, IHaltPollPolicy HaltPoll, ITimerFastpathPolicy TimerFastpath);
+/// <summary>The policies a host's KVM and its guests consult at their decision points (implementations by source in KvmLab.Policies).</summary>
+public sealed record KvmPolicies(
+    IIcrFastpathPolicy IcrFastpath,
+    IHaltPollPolicy HaltPoll,
+    ITimerFastpathPolicy TimerFastpath,
+    ISpinCandidateFilter SpinFilter,
+    IIpiDeliveryPolicy IpiDelivery,
+    ITimerDeliveryPolicy TimerDelivery);

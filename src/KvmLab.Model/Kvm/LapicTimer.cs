@@ -59,7 +59,7 @@ public sealed class LapicTimer
         get
         {
             KvmConfig c = _vcpu.Vm.Config;
-            return c.PreemptionTimer && !c.MwaitInGuest && !c.PassthroughTimer;
+            return c.PreemptionTimer && !c.MwaitInGuest && !_vcpu.Vm.Policies.TimerDelivery.GuestProgramsTimer;
         }
     }
 

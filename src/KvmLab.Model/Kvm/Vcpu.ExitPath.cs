@@ -258,10 +258,7 @@ public sealed partial class Vcpu
     private void StartEntry()
     {
         SimSpan cost = _host.Costs.VmEntry + Timer.WaitAtEntry(_host.Sim.Now);
-        if (Vm.Config.PassthroughTimer)
-        {
-            cost += _host.Costs.PassthroughTimerSwitch;
-        }
+        cost += Vm.Policies.TimerDelivery.EntrySwitch(_host.Costs);
 
         StartPhase(Phase.VmEntry, cost);
     }
@@ -280,10 +277,7 @@ public sealed partial class Vcpu
         }
 
         SimSpan cost = c.EnterGuestLoop + c.VmEntry;
-        if (Vm.Config.PassthroughTimer)
-        {
-            cost += c.PassthroughTimerSwitch;
-        }
+        cost += Vm.Policies.TimerDelivery.EntrySwitch(c);
 
         StartPhase(Phase.EnterLoopAndEntry, cost);
     }

@@ -1,3 +1,5 @@
+using KvmLab.Policies.ByteDance2020;
+using KvmLab.Policies.Upstream;
 using KvmLab.Engine.Time;
 using KvmLab.Model.Guest;
 using KvmLab.Model.Kvm;
@@ -13,8 +15,8 @@ namespace KvmLab.Model.Tests.Guest;
 /// </summary>
 public class GuestApicTests
 {
-    private static GuestHarness Broadcast(int vcpus, GuestConfig guest, KvmConfig? config = null) =>
-        new GuestHarness(new IpiBenchWorkload { Mode = IpiBenchMode.Broadcast, Iterations = 20 }, vcpus: vcpus, guest: guest, config: config)
+    private static GuestHarness Broadcast(int vcpus, GuestConfig guest, KvmConfig? config = null, IIpiDeliveryPolicy? delivery = null) =>
+        new GuestHarness(new IpiBenchWorkload { Mode = IpiBenchMode.Broadcast, Iterations = 20 }, vcpus: vcpus, guest: guest, config: config, ipiDelivery: delivery)
             .Run(SimSpan.FromMilliseconds(20));
 
     [Fact]
@@ -47,7 +49,7 @@ public class GuestApicTests
     [Fact]
     public void PvSendIpi_OneHypercallPer128ApicIds()
     {
-        var h = Broadcast(140, new GuestConfig(), new KvmConfig { PvSendIpi = true });
+        var h = Broadcast(140, new GuestConfig(), delivery: new IcrIpiDelivery(pvSendIpi: true));
 
         // Targets 1..139 span 139 ids: windows [1..128] and [129..139].
         Assert.Equal(20 * 2, h.Vcpu(0).Stats.ExitCount(ExitReason.Hypercall));
@@ -57,7 +59,7 @@ public class GuestApicTests
     [Fact]
     public void ExitlessPvIpi_TheSenderNeverExitsToSend()
     {
-        var h = Broadcast(8, new GuestConfig(), new KvmConfig { ExitlessPvIpi = true });
+        var h = Broadcast(8, new GuestConfig(), delivery: new ExitlessIpiDelivery());
 
         Assert.Equal(0, h.Vcpu(0).Stats.ExitCount(ExitReason.MsrWrite));
         Assert.Equal(20, h.Metric("iterations"));

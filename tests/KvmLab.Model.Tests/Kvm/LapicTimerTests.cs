@@ -15,9 +15,9 @@ public class LapicTimerTests
 {
     private static readonly SimSpan Run = SimSpan.FromMilliseconds(30);
 
-    private static GuestHarness Cyclictest(KvmConfig? config = null, bool timerFastpath = true, bool idlePoll = false, int hz = 1000) =>
+    private static GuestHarness Cyclictest(KvmConfig? config = null, bool timerFastpath = true, bool idlePoll = false, int hz = 1000, ITimerDeliveryPolicy? delivery = null) =>
         new GuestHarness(new CyclictestWorkload(), config: config, timerFastpath: timerFastpath,
-            guest: new GuestConfig { Hz = hz, IdlePoll = idlePoll }).Run(Run);
+            guest: new GuestConfig { Hz = hz, IdlePoll = idlePoll }, timerDelivery: delivery).Run(Run);
 
     [Fact]
     public void TscDeadlineWrite_WithHvTimer_TakesTheFastpath()
@@ -82,7 +82,7 @@ public class LapicTimerTests
     [Fact]
     public void PassthroughTimer_DeadlineWritesDoNotExit_ExpiriesInGuestAreExternalInterrupts()
     {
-        var h = Cyclictest(new KvmConfig { PassthroughTimer = true }, idlePoll: true);
+        var h = Cyclictest(idlePoll: true, delivery: new Policies.ByteDance2020.PassthroughTimer());
 
         Assert.Equal(0, h.Exits(ExitReason.MsrWrite));
         Assert.Equal(0, h.Exits(ExitReason.PreemptionTimer));

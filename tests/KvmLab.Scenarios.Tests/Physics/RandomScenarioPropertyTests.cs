@@ -19,7 +19,6 @@ public class RandomScenarioPropertyTests
     private const int Cases = 1200;
 
     private static readonly string[] Profiles = ["skylake-sp-2020", "xeon-8260", "xeon-5218", "amd-rome-2020"];
-    private static readonly string[] IntelOnly = [FeatureCatalog.ApicV, FeatureCatalog.PreemptionTimer, FeatureCatalog.ExitlessPvIpi, FeatureCatalog.PassthroughTimer];
     private static readonly string[] Apics = ["x2apic", "x2apic-cluster", "xapic"];
     private static readonly int[] Hzs = [0, 100, 250, 1000];
     private static readonly string[] Spinlocks = ["pv", "qspinlock", "ticket"];
@@ -111,7 +110,7 @@ public class RandomScenarioPropertyTests
         // Platform rules (KvmConfig.Conflict and the vendor checks): drop what this platform cannot have.
         if (amd)
         {
-            features.RemoveAll(IntelOnly.Contains);
+            features.RemoveAll(f => FeatureCatalog.Find(f)!.Needs == Model.Hardware.CpuVendor.Intel);
             if (features.Contains(FeatureCatalog.Avic))
             {
                 apic = "xapic";
