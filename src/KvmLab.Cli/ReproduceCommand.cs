@@ -2,6 +2,8 @@ using System.CommandLine;
 using KvmLab.Experiments;
 using KvmLab.Model.Hardware;
 using KvmLab.Model.Invariants;
+using KvmLab.Calibration;
+using KvmLab.Model.Hardware.ProfileFiles;
 using KvmLab.RealKvm.Calibration;
 using KvmLab.Plotting;
 using KvmLab.Reporting;

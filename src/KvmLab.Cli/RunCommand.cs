@@ -3,6 +3,8 @@ using KvmLab.Engine.Time;
 using KvmLab.Experiments;
 using KvmLab.Model.Hardware;
 using KvmLab.Model.Invariants;
+using KvmLab.Calibration;
+using KvmLab.Model.Hardware.ProfileFiles;
 using KvmLab.RealKvm.Calibration;
 using KvmLab.Reporting;
 using KvmLab.Scenarios;

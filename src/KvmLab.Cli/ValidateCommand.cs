@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using KvmLab.Model.Hardware;
+using KvmLab.Calibration;
+using KvmLab.Model.Hardware.ProfileFiles;
 using KvmLab.RealKvm.Calibration;
 using KvmLab.RealKvm.Probes;
 

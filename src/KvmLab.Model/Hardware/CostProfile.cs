@@ -196,4 +196,8 @@ public sealed record CostProfile
 
         return problems;
     }
+
+    /// <summary>Every SimSpan field of the profile, in declaration order (profile files, calibration and the fit read them by name).</summary>
+    public static IEnumerable<System.Reflection.PropertyInfo> SpanFields() =>
+        typeof(CostProfile).GetProperties().Where(p => p.PropertyType == typeof(SimSpan)).OrderBy(p => p.MetadataToken);
 }

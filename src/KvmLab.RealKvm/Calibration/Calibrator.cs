@@ -3,6 +3,8 @@ using KvmLab.Engine.Time;
 using KvmLab.Model.Hardware;
 using KvmLab.RealKvm.Probes;
 
+using KvmLab.Model.Hardware.ProfileFiles;
+
 namespace KvmLab.RealKvm.Calibration;
 
 /// <summary>
@@ -27,7 +29,7 @@ public static class Calibrator
     public static CalibratedProfile Calibrate(IReadOnlyList<ProbeResult> results, long tscKhz, CostProfile baseProfile, string environment)
     {
         var measured = results.Where(r => r.Status == ProbeStatus.Measured).ToDictionary(r => $"{r.Suite}/{r.Name}");
-        var values = SpanFields().ToDictionary(p => p.Name, p => ((SimSpan)p.GetValue(baseProfile)!).Ns * 1.0);
+        var values = CostProfile.SpanFields().ToDictionary(p => p.Name, p => ((SimSpan)p.GetValue(baseProfile)!).Ns * 1.0);
         var origins = values.Keys.ToDictionary(k => k, k => new FieldOrigin(k, values[k], false, null, $"inherited from {baseProfile.Id}"));
 
         // The exit path: scale the base split so the five parts sum to the measured round trip.
@@ -68,14 +70,14 @@ public static class Calibrator
             Citation = $"kvmlab probe run; fields not measured inherit {baseProfile.Id}",
             TscGhz = tscKhz / 1e6,
         };
-        foreach (PropertyInfo prop in SpanFields())
+        foreach (PropertyInfo prop in CostProfile.SpanFields())
         {
             // Safe use of reflection: init-only setters on a fresh copy made by 'with' above.
             prop.SetValue(p, SimSpan.FromNanoseconds(origins[prop.Name].Ns));
         }
 
         var fields = new List<FieldOrigin> { new("TscGhz", tscKhz / 1e6, true, "KVM_GET_TSC_KHZ", "GHz, not ns") };
-        fields.AddRange(SpanFields().Select(f => origins[f.Name]));
+        fields.AddRange(CostProfile.SpanFields().Select(f => origins[f.Name]));
         return new CalibratedProfile
         {
             Profile = p,
@@ -85,8 +87,4 @@ public static class Calibrator
             Environment = environment,
         };
     }
-
-    /// <summary>Every SimSpan field of <see cref="CostProfile"/>, in declaration order.</summary>
-    public static IEnumerable<PropertyInfo> SpanFields() =>
-        typeof(CostProfile).GetProperties().Where(p => p.PropertyType == typeof(SimSpan)).OrderBy(p => p.MetadataToken);
 }

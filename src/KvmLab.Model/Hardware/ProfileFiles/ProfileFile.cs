@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using KvmLab.Engine.Time;
 using KvmLab.Model.Hardware;
 
-namespace KvmLab.RealKvm.Calibration;
+namespace KvmLab.Model.Hardware.ProfileFiles;
 
 /// <summary>
 /// The JSON form of a calibrated profile, read by <c>run/reproduce/validate --profile</c>. Every
@@ -102,7 +102,7 @@ public static class ProfileFile
             throw new InvalidDataException($"{path}:1: fields: missing (an object of cost fields)");
         }
 
-        var known = Calibrator.SpanFields().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var known = CostProfile.SpanFields().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var kv in fields)
         {
             if (!known.Contains(kv.Key))
@@ -112,7 +112,7 @@ public static class ProfileFile
         }
 
         var origins = new List<FieldOrigin> { new("TscGhz", p.TscGhz, true, null, "") };
-        foreach (var prop in Calibrator.SpanFields())
+        foreach (var prop in CostProfile.SpanFields())
         {
             if (fields[prop.Name] is not JsonObject f)
             {

@@ -1,4 +1,4 @@
-namespace KvmLab.RealKvm.Calibration;
+namespace KvmLab.Model.Hardware.ProfileFiles;
 
 /// <summary>Where one cost-profile field's value came from: a probe (and how) or the base profile.</summary>
 public sealed record FieldOrigin(string Field, double Ns, bool Measured, string? Probe, string Note);

@@ -1,6 +1,6 @@
 using KvmLab.Model.Hardware;
 
-namespace KvmLab.RealKvm.Calibration;
+namespace KvmLab.Model.Hardware.ProfileFiles;
 
 /// <summary>
 /// A cost profile made from a probe run, with per-field provenance, the probe medians it was made

@@ -1,6 +1,7 @@
+using KvmLab.Model.Hardware.ProfileFiles;
 using KvmLab.Scenarios;
 
-namespace KvmLab.RealKvm.Calibration;
+namespace KvmLab.Calibration;
 
 /// <summary>
 /// Runs the simulator with a calibrated profile on scenarios shaped like the probes and lines

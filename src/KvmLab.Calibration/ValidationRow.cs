@@ -1,4 +1,4 @@
-namespace KvmLab.RealKvm.Calibration;
+namespace KvmLab.Calibration;
 
 /// <summary>One predicted-versus-measured line: the simulator's median for a probe-like scenario and the probe's median.</summary>
 public sealed record ValidationRow(string Name, string Probe, double PredictedNs, double? MeasuredNs)
