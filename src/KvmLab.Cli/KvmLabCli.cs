@@ -20,6 +20,7 @@ public static class KvmLabCli
             ProbeCommand.Create(stdout, stderr),
             CalibrateCommand.Create(stdout, stderr),
             ValidateCommand.Create(stdout, stderr),
+            SensitivityCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr, cancel),
             MergeCommand.Create(stdout, stderr),
             PlotCommand.Create(stdout, stderr),

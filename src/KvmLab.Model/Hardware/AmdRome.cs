@@ -68,6 +68,7 @@ public static class AmdRome
             GuestTickWork = Same(skx.GuestTickWork),
             GuestWakeup = Same(skx.GuestWakeup),
             GuestContextSwitch = Same(skx.GuestContextSwitch),
+            Sources = new Dictionary<string, FieldSource>(), // every Rome field is an estimate (carried over from SKX in cycles, or AVIC's own)
         };
     }
 }

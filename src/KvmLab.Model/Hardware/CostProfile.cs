@@ -19,6 +19,16 @@ public sealed record CostProfile
     /// <summary>Whose virtualization extensions the host has (VMX with APICv, or SVM with AVIC).</summary>
     public CpuVendor Vendor { get; init; } = CpuVendor.Intel;
 
+    /// <summary>
+    /// Where each field's value comes from, by field name (<see cref="CostFields"/>); a field not
+    /// listed is an estimate (docs/MODEL.md gives its reasoning).
+    /// </summary>
+    public IReadOnlyDictionary<string, FieldSource> Sources { get; init; } = new Dictionary<string, FieldSource>();
+
+    /// <summary>The provenance of <paramref name="field"/>: its listed source, else an estimate.</summary>
+    public FieldSource SourceOf(string field) =>
+        Sources.TryGetValue(field, out FieldSource? s) ? s : FieldSource.Estimate("see docs/MODEL.md");
+
     /// <summary>TSC frequency, to report and convert cycles.</summary>
     public required double TscGhz { get; init; }
 
@@ -186,11 +196,12 @@ public sealed record CostProfile
             problems.Add($"TscGhz: {TscGhz} is not between 0.1 and 10 GHz");
         }
 
-        foreach (var p in typeof(CostProfile).GetProperties())
+        foreach (CostField f in CostFields.All)
         {
-            if (p.PropertyType == typeof(SimSpan) && p.GetValue(this) is SimSpan v && (v.Ns < 0 || v > MaxCharge))
+            SimSpan v = f.Get(this);
+            if (v.Ns < 0 || v > MaxCharge)
             {
-                problems.Add($"{p.Name}: {v.Ns} ns is not between 0 and {MaxCharge.Ns} ns");
+                problems.Add($"{f.Name}: {v.Ns} ns is not between 0 and {MaxCharge.Ns} ns");
             }
         }
 
