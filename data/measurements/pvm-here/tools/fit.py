@@ -14,7 +14,8 @@ send_x = 3*A + S                     # shl, or, mov r8 | store to the xAPIC ICR
 detect = 0.5*(2*A + L) + 2*A         # half a spin (pause; cmp [m]; je) + lfence; rdtsc
 timer_head = 4*S + A                 # the timer handler's push x4 and rdtsc
 FREE = ['X_L0', 'X_nat', 'U0', 'U_nat', 'D_inj', 'W_wake', 'K_nat', 'T_L0s', 'T_L0l']
-FIXED = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}   # free costs pinned to a microbenchmark value
+FIXED = json.loads(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else {}   # free costs pinned to a microbenchmark value
+TRAIN = sys.argv[5].split(',') if len(sys.argv) > 5 else None   # fit on these probes only, predict the others
 FREE = [f for f in FREE if f not in FIXED]
 # probe -> (known ns, {free: count})
 M_ = {
@@ -67,7 +68,7 @@ def solve(rows):
 names = [k for k in M_ if k in probes]
 rows = {k: (probes[k]['median_ns'], M_[k][0] + sum(c * FIXED[f] for f, c in M_[k][1].items() if f in FIXED), {f: c for f, c in M_[k][1].items() if f not in FIXED}) for k in names}
 terms = {k: '+'.join(M_[k][1]) or '-' for k in names}
-full = solve(list(rows.values()))
+full = solve([rows[k] for k in names if TRAIN is None or k in TRAIN])
 def pred(k, sol): return rows[k][1] + sum(c * sol.get(f, float('nan')) for f, c in rows[k][2].items())
 print('class costs (ns): ' + ', '.join('%s=%.0f' % (k, cls[k]) for k in 'ALSMI'))
 cls = {k: cls[k] for k in 'ALSMI'}
@@ -87,6 +88,11 @@ for k in names:
     print('%-34s %9.2f %9.2f %6.0f%% %9s %7s  %s' % (k, y/1000, p/1000, e, '%.2f' % (lp/1000) if ident else 'n/a', '%.0f%%' % le if ident else 'unident.', terms[k]))
 fe = [r[3] for r in res]; le = [r[5] for r in res if r[5] is not None]
 print('median |error| full fit: %.1f%%   leave-one-out: %.1f%% (over %d identifiable probes; %d probes)' % (st.median(fe), st.median(le), len(le), len(res)))
+if TRAIN is not None:
+    held = [r for r in res if r[0] not in TRAIN]
+    print('trained on %d probes; median |error| of the %d held-out probes: %.1f%% (%.1f%% without the in-kernel CPL0 exit probes)' % (
+        len(TRAIN), len(held), st.median([r[3] for r in held]),
+        st.median([r[3] for r in held if not (r[0].startswith('exits/') and r[0].endswith('cpl0') and 'user' not in r[0])])))
 sub = [r for r in res if not r[0].startswith('exits/') or r[0].endswith('cpl3') or 'user' in r[0]]
 print('median |LOO error| without the in-kernel CPL0 exit probes (sub-us differences of two runs): %.1f%%' % st.median([r[5] for r in sub if r[5] is not None]))
 json.dump(dict(classes=cls, fitted_ns=full, rows=[dict(probe=r[0], measured_ns=r[1], fit_ns=r[2], err_pct=r[3], loo_ns=r[4], loo_err_pct=r[5]) for r in res]), open(sys.argv[3], 'w'), indent=1)
