@@ -52,7 +52,7 @@ public sealed class SweepLoaderTests : IDisposable
     {
         string m = ErrorOf("scenario: base.yaml\ngrid:\n  vms[0].vcpus:\n    - 2\n    - 0\n");
         Assert.Contains("sweep.yaml:5: grid.vms[0].vcpus: value 0 makes an invalid scenario", m, StringComparison.Ordinal);
-        Assert.Contains("must be between 1 and 1024", m, StringComparison.Ordinal);
+        Assert.Contains("must be from 1 to 1024", m, StringComparison.Ordinal);
     }
 
     [Fact]
