@@ -40,6 +40,14 @@ public sealed class OutputPathsTests : IDisposable
         Assert.Null(OutputPaths.DirectoryProblem(_tmp, "--report"));
     }
 
+    [Theory]
+    [InlineData("/dev/null")]
+    [InlineData("/dev/stdout")]
+    public void Devices_AreRefused_NotReplacedByTheRename(string device)
+    {
+        Assert.Contains("is a device or kernel file", OutputPaths.FileProblem(device, "--trace"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UnwritableDirectory_IsAProblem()
     {
