@@ -1,14 +1,5 @@
 namespace KvmLab.Cli.Tests.Fuzz;
 
-/// <summary>What a family of mutants is made from: a shipped scenario, a shipped sweep, a cost profile JSON or a command line.</summary>
-public enum MutantFamily
-{
-    Scenario,
-    Sweep,
-    Profile,
-    CommandLine,
-}
-
 /// <summary>
 /// One mutated input: the file text (or none for a command-line mutant), the arguments to run it
 /// with (with "{file}" and "{dir}" placeholders), and what was changed, for the report. A number

@@ -3,10 +3,6 @@ using System.Text.RegularExpressions;
 
 namespace KvmLab.Cli.Tests.Fuzz;
 
-/// <summary>How one mutant ended.</summary>
-/// <param name="Class">ok, refused (exit 1 or 2 with one good line), interrupted (stopped cleanly by the wall-clock guard), or the violation's name.</param>
-public sealed record Outcome(Mutant Mutant, string Class, int? Exit, string Stderr, TimeSpan Elapsed, long PeakGrowthBytes, string? Violation);
-
 /// <summary>
 /// Runs one mutant through <see cref="KvmLabCli.Run"/>, the entry point Program.cs calls, on its own
 /// thread with the main thread's 8 MiB stack, under two guards: a wall-clock guard that cancels the

@@ -4,13 +4,6 @@ using Xunit.Abstractions;
 
 namespace KvmLab.Cli.Tests.Fuzz;
 
-/// <summary>Runs alone: the memory guard reads the process's working set, which parallel tests would disturb.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class FuzzCollection
-{
-    public const string Name = "mutation fuzzer";
-}
-
 /// <summary>
 /// The mutation fuzzer over the shipped scenarios and sweeps (plus cost profiles and command
 /// lines): every mutant must end with exit 0, or exit 1 or 2 and one line on standard error that
