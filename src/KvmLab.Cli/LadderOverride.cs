@@ -24,7 +24,7 @@ internal sealed class LadderOverride
         ScenarioSpec spec = ScenarioLoader.LoadFile(path);
         if (spec.Workload.Type != "fio")
         {
-            throw new ScenarioException($"{path}: --scenario for a ladder needs a 'fio' workload, not '{spec.Workload.Type}'");
+            throw new ScenarioProblem("workload.type", $"--scenario for a ladder needs a 'fio' workload, not '{spec.Workload.Type}'").ToException(spec);
         }
 
         return new LadderOverride(spec, path);

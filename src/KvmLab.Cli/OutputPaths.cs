@@ -8,6 +8,8 @@ namespace KvmLab.Cli;
 /// </summary>
 internal static class OutputPaths
 {
+    private static readonly string[] SpecialRoots = ["/dev/", "/proc/", "/sys/"];
+
     /// <summary>Null, or the problem with a file to be written at <paramref name="path"/>.</summary>
     public static string? FileProblem(string path, string option)
     {
@@ -19,6 +21,14 @@ internal static class OutputPaths
         if (Directory.Exists(full))
         {
             return $"{option} {path}: is a directory; give the name of a file to write";
+        }
+
+        // Outputs are written beside the target and renamed over it: over /dev/null that would
+        // replace the device with a regular file. .NET shows no file type, so go by where it lives.
+        string? real = File.Exists(full) ? File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full : null;
+        if (real is not null && SpecialRoots.Any(r => real.StartsWith(r, StringComparison.Ordinal) || full.StartsWith(r, StringComparison.Ordinal)))
+        {
+            return $"{option} {path}: is a device or kernel file ({real}); give the name of a regular file";
         }
 
         return ParentProblem(full, path, option);

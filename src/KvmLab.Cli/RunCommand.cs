@@ -137,6 +137,11 @@ internal static class RunCommand
     private static RunResult RunWithTrace(ScenarioSpec spec, CostProfile? costs, RunControl control, InvariantLevel? checks, string traceFile)
     {
         string tmp = traceFile + ".partial";
+        if (Path.GetDirectoryName(Path.GetFullPath(traceFile)) is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
         try
         {
             RunResult result;

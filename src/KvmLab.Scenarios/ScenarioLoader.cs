@@ -23,9 +23,9 @@ public static class ScenarioLoader
         {
             text = File.ReadAllText(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new ScenarioException($"{path}: cannot read scenario: {e.Message}", e);
+            throw new ScenarioException($"{path.Replace("\0", "\\0", StringComparison.Ordinal)}: cannot read scenario: {e.Message}", e);
         }
 
         return Parse(text, path);

@@ -7,7 +7,7 @@ namespace KvmLab.Scenarios;
 /// </summary>
 public sealed record ScenarioSource(string File, IReadOnlyDictionary<string, int> Lines)
 {
-    /// <summary>The line of <paramref name="key"/>, else of its closest enclosing key ("vms[0].guest.apic", "vms[0].guest", "vms[0]", "vms"), else 1.</summary>
+    /// <summary>The line of <paramref name="key"/>, else of its closest enclosing key ("vms[0].guest.apic", "vms[0].guest", "vms[0]", "vms"; "features/avic", "features"), else 1.</summary>
     public int LineOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -26,7 +26,7 @@ public sealed record ScenarioSource(string File, IReadOnlyDictionary<string, int
 
     private static string Parent(string key)
     {
-        int cut = Math.Max(key.LastIndexOf('.'), key.LastIndexOf('['));
+        int cut = Math.Max(Math.Max(key.LastIndexOf('.'), key.LastIndexOf('[')), key.LastIndexOf('/'));
         return cut <= 0 ? "" : key[..cut];
     }
 }

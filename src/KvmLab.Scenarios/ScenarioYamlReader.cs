@@ -26,7 +26,8 @@ internal sealed class ScenarioYamlReader(string file)
     {
         foreach (var (k, _) in map.Children)
         {
-            string name = Scalar(k, prefix.TrimEnd('.'));
+            string name = k is YamlScalarNode ? Scalar(k, prefix.TrimEnd('.'))
+                : throw Error(k, prefix.Length == 0 ? "scenario" : prefix.TrimEnd('.'), "a key must be a single word, not a list or a mapping");
             if (!allowed.Contains(name))
             {
                 throw Error(k, prefix + name, $"unknown key (expected one of: {string.Join(", ", allowed)})");

@@ -19,9 +19,9 @@ public static class SweepLoader
         {
             text = File.ReadAllText(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new ScenarioException($"{path}: cannot read sweep: {e.Message}", e);
+            throw new ScenarioException($"{path.Replace("\0", "\\0", StringComparison.Ordinal)}: cannot read sweep: {e.Message}", e);
         }
 
         return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");

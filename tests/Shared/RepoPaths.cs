@@ -8,6 +8,8 @@ internal static class RepoPaths
 
     public static string Scenario(string fileName) => Path.Combine(Root, "scenarios", fileName);
 
+    public static string Sweep(string fileName) => Path.Combine(Root, "sweeps", fileName);
+
     private static string FindRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)

@@ -63,7 +63,16 @@ public static class ProfileFile
 
     public static CalibratedProfile Read(string path)
     {
-        string text = File.ReadAllText(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InvalidDataException($"{path.Replace("\0", "\\0", StringComparison.Ordinal)}: cannot read the profile: {e.Message}", e);
+        }
+
         JsonNode? root;
         try
         {
@@ -71,7 +80,12 @@ public static class ProfileFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}:{(e.LineNumber ?? 0) + 1}: json: not JSON: {e.Message.Split(" Path:")[0]}");
+            throw new InvalidDataException($"{path}:{(e.LineNumber ?? 0) + 1}: json: not JSON: {e.Message.Split('\n')[0].Split(" Path:")[0].Split(" LineNumber:")[0].Trim()}");
+        }
+
+        if (Duplicate(text) is var (dupLine, dupKey))
+        {
+            throw new InvalidDataException($"{path}:{dupLine}: {dupKey}: the key appears twice in one object");
         }
 
         // JsonNode keeps no positions: a key's line is where its name first appears in the text.
@@ -156,6 +170,31 @@ public static class ProfileFile
 
     /// <summary>A string value, or null for anything else (a cast of a JsonNode that holds a number throws).</summary>
     private static string? Opt(JsonNode? n) => n is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    /// <summary>The first property name repeated inside one object (JsonObject would throw on it), with its line.</summary>
+    private static (int Line, string Key)? Duplicate(string text)
+    {
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var names = new Stack<HashSet<string>>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    names.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    names.Pop();
+                    break;
+                case JsonTokenType.PropertyName when !names.Peek().Add(reader.GetString()!):
+                    int line = utf8.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n') + 1;
+                    return (line, reader.GetString()!);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The 1-based line where "key" first appears, or 1.</summary>
     private static int LineOf(string text, string key)
