@@ -22,13 +22,15 @@ public sealed class GuestHarness
         bool timerFastpath = true,
         bool icrFastpath = true,
         CostProfile? profile = null,
-        ulong seed = 1)
+        ulong seed = 1,
+        SimSpan? haltPollMax = null,
+        ITraceSink? trace = null)
     {
         Sim = new Simulator();
-        Host = new HostContext(Sim, profile ?? Profiles.SkylakeSp2020(), new MachineSpec { Pcpus = vcpus + 2 }, new RngStreams(seed), NullTraceSink.Instance);
+        Host = new HostContext(Sim, profile ?? Profiles.SkylakeSp2020(), new MachineSpec { Pcpus = vcpus + 2 }, new RngStreams(seed), trace ?? NullTraceSink.Instance);
         var policies = new KvmPolicies(
             icrFastpath ? new IcrWriteFastpath() : new NoIcrFastpath(),
-            new AdaptiveHaltPoll(SimSpan.FromMicroseconds(200)),
+            new AdaptiveHaltPoll(haltPollMax ?? SimSpan.FromMicroseconds(200)),
             timerFastpath ? new TimerFastpath() : new NoTimerFastpath());
         Vm = new Vm(Host, 0, vcpus, config ?? new KvmConfig(), policies, guest ?? new GuestConfig(), [.. Enumerable.Range(0, vcpus)]);
         Workload = workload;

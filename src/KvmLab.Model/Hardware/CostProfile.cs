@@ -170,6 +170,11 @@ public sealed record CostProfile
     /// <summary>A guest context switch (schedule(): pick_next_task, switch_mm/switch_to).</summary>
     public required SimSpan GuestContextSwitch { get; init; }
 
+    // --- Storage path (MECHANISMS.md section 7) ---
+
+    /// <summary>The block I/O path's own code paths: host block layer, ioeventfd/irqfd, QEMU, guest drivers.</summary>
+    public required StorageCosts Storage { get; init; }
+
     /// <summary>The longest single charge a profile may hold: every cost the model charges is below a second.</summary>
     public static readonly SimSpan MaxCharge = SimSpan.FromSeconds(1);
 
@@ -186,14 +191,19 @@ public sealed record CostProfile
             problems.Add($"TscGhz: {TscGhz} is not between 0.1 and 10 GHz");
         }
 
-        foreach (var p in typeof(CostProfile).GetProperties())
+        AddSpanProblems(this, "", problems);
+        AddSpanProblems(Storage, "Storage.", problems);
+        return problems;
+    }
+
+    private static void AddSpanProblems(object part, string prefix, List<string> problems)
+    {
+        foreach (var p in part.GetType().GetProperties())
         {
-            if (p.PropertyType == typeof(SimSpan) && p.GetValue(this) is SimSpan v && (v.Ns < 0 || v > MaxCharge))
+            if (p.PropertyType == typeof(SimSpan) && p.GetValue(part) is SimSpan v && (v.Ns < 0 || v > MaxCharge))
             {
-                problems.Add($"{p.Name}: {v.Ns} ns is not between 0 and {MaxCharge.Ns} ns");
+                problems.Add($"{prefix}{p.Name}: {v.Ns} ns is not between 0 and {MaxCharge.Ns} ns");
             }
         }
-
-        return problems;
     }
 }
