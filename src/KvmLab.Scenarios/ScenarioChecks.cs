@@ -70,7 +70,8 @@ public static class ScenarioChecks
 
         string file = spec.Source?.File ?? spec.Name;
         WorkloadDeclaration d = WorkloadFactory.Declaration(spec.Workload, file);
-        var vm = new VmFit($"vms[{spec.Workload.Vm}]", spec.Vms[spec.Workload.Vm].Vcpus);
+        VmSpec v = spec.Vms[spec.Workload.Vm];
+        var vm = new VmFit($"vms[{spec.Workload.Vm}]", v.Vcpus, v.Guest.Kind == Model.Guest.GuestKernelKind.Linux);
         IWorkload w = d.Create(new WorkloadArgs(d, spec.Workload.Parameters, file));
         return d.FitsVm(w, vm, profile) is { } p
             ? new ScenarioProblem(p.Key == "vcpus" ? $"{vm.Name}.vcpus" : $"workload.{p.Key}", p.Message)

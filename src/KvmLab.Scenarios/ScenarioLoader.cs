@@ -178,10 +178,11 @@ public static class ScenarioLoader
                     Hz = r.Int(gm, key + ".guest.hz", "hz", 0, min: 0, max: ScenarioLimits.MaxHz),
                     IdlePoll = idle switch
                     {
-                        "hlt" => false,
+                        "hlt" or "haltpoll" => false,
                         "poll" => true,
-                        _ => throw r.Error(r.Child(gm, "idle")!, key + ".guest.idle", $"unknown idle mode '{idle}' (hlt or poll)"),
+                        _ => throw r.Error(r.Child(gm, "idle")!, key + ".guest.idle", $"unknown idle mode '{idle}' (hlt, poll or haltpoll)"),
                     },
+                    HaltPoll = idle == "haltpoll",
                     Spinlock = spinlock switch
                     {
                         "pv" => SpinlockKind.PvQspinlock,

@@ -1,4 +1,5 @@
 using KvmLab.Model.Hardware;
+using KvmLab.Model.Hardware.ProfileFiles;
 using KvmLab.RealKvm.Calibration;
 
 namespace KvmLab.Cli.Tests;

@@ -24,13 +24,15 @@ public sealed class GuestHarness
         CostProfile? profile = null,
         ulong seed = 1,
         IIpiDeliveryPolicy? ipiDelivery = null,
-        ITimerDeliveryPolicy? timerDelivery = null)
+        ITimerDeliveryPolicy? timerDelivery = null,
+        SimSpan? haltPollMax = null,
+        ITraceSink? trace = null)
     {
         Sim = new Simulator();
-        Host = new HostContext(Sim, profile ?? Profiles.SkylakeSp2020(), new MachineSpec { Pcpus = vcpus + 2 }, new RngStreams(seed), NullTraceSink.Instance);
+        Host = new HostContext(Sim, profile ?? Profiles.SkylakeSp2020(), new MachineSpec { Pcpus = vcpus + 2 }, new RngStreams(seed), trace ?? NullTraceSink.Instance);
         var policies = new KvmPolicies(
             icrFastpath ? new IcrWriteFastpath() : new NoIcrFastpath(),
-            new AdaptiveHaltPoll(SimSpan.FromMicroseconds(200)),
+            new AdaptiveHaltPoll(haltPollMax ?? SimSpan.FromMicroseconds(200)),
             timerFastpath ? new TimerFastpath() : new NoTimerFastpath(),
             new UpstreamSpinFilter(),
             ipiDelivery ?? new IcrIpiDelivery(pvSendIpi: false),

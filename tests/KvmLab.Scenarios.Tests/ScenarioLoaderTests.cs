@@ -216,6 +216,15 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void GuestIdle_Haltpoll_LoadsTheCpuidleHaltpollDriver()
+    {
+        string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux\n      idle: haltpoll", StringComparison.Ordinal);
+        VmSpec vm = Assert.Single(ScenarioLoader.Parse(yaml, File).Vms);
+        Assert.True(vm.Guest.HaltPoll);
+        Assert.False(vm.Guest.IdlePoll);
+    }
+
+    [Fact]
     public void UnknownIdleMode_NamesTheKeyAndLine()
     {
         string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux\n      idle: mwait", StringComparison.Ordinal);

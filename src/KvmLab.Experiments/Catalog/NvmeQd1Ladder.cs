@@ -10,7 +10,7 @@ namespace KvmLab.Experiments.Catalog;
 /// seed nvme-10us-challenge-hajnoczi.md): fio QD1 4 KiB random read on an Optane P4800X, the
 /// final "incremental" graph. The published IOPS are printed beside the model's and never feed
 /// it; the drive's service time comes from an independent review (see NvmeDevices) and every
-/// path cost from StorageCostProfiles (docs/MODEL.md, "Storage").
+/// path cost from the platform profile's Storage part (docs/MODEL.md, "Storage").
 /// </summary>
 public static class NvmeQd1Ladder
 {

@@ -30,6 +30,13 @@ public sealed record GuestConfig
     /// <summary>idle=poll: the idle loop spins in the guest (cpu_idle_poll) and never executes HLT.</summary>
     public bool IdlePoll { get; init; }
 
+    /// <summary>
+    /// The cpuidle-haltpoll driver and governor (drivers/cpuidle/cpuidle-haltpoll.c, governors/haltpoll.c):
+    /// the idle loop polls in the guest for an adaptive limit before HLT, and host halt polling is
+    /// off for every vCPU (MSR_KVM_POLL_CONTROL). idle=poll, when also set, wins (it bypasses cpuidle).
+    /// </summary>
+    public bool HaltPoll { get; init; }
+
     /// <summary>The kernel's spinlock: pv qspinlock is what a KVM guest with KVM_FEATURE_PV_UNHALT uses (kvm_spinlock_init).</summary>
     public SpinlockKind Spinlock { get; init; } = SpinlockKind.PvQspinlock;
 

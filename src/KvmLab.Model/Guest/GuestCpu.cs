@@ -76,6 +76,12 @@ public sealed partial class GuestCpu : IEventHandler
     /// <summary>Guest time credited to compute and spin activities so far (never more than the vCPU's guest-mode time).</summary>
     public long CreditedGuestNs { get; private set; }
 
+    /// <summary>Of <see cref="CreditedGuestNs"/>, the time spent spinning (PAUSE loops: idle polling, lock and completion spins).</summary>
+    public long SpinGuestNs { get; private set; }
+
+    /// <summary>This CPU's cpuidle-haltpoll governor, when the guest loaded the driver (null otherwise).</summary>
+    public GuestHaltPollGovernor? HaltPoll { get; internal set; }
+
     /// <summary>This CPU's hrtimers and LAPIC timer.</summary>
     public GuestTimers Timers { get; }
 
@@ -338,6 +344,11 @@ public sealed partial class GuestCpu : IEventHandler
         }
 
         CreditedGuestNs += ran;
+        if (_act == Activity.Spin)
+        {
+            SpinGuestNs += ran;
+        }
+
         _host.Invariants.WorkWithinGuestTime(this);
     }
 

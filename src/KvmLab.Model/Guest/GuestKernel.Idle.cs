@@ -42,6 +42,38 @@ public sealed partial class GuestKernel
         cpu.Compute(_host.Costs.GuestIdleLoop, steps.AfterLoop);
     }
 
+    /// <summary>
+    /// Loads cpuidle-haltpoll (haltpoll_init): a governor per CPU, and arch_haltpoll_enable's
+    /// MSR_KVM_POLL_CONTROL write of 0 on every vCPU, so that KVM does not poll a second time.
+    /// </summary>
+    public void EnableHaltPoll()
+    {
+        foreach (GuestCpu c in _cpus)
+        {
+            c.HaltPoll ??= new GuestHaltPollGovernor();
+            c.Vcpu.WritePollControl(hostPoll: false);
+        }
+    }
+
+    /// <summary>
+    /// cpuidle_idle_call with the haltpoll governor: state 0 is poll_idle (drivers/cpuidle/poll_state.c:
+    /// spin with TIF_POLLING_NRFLAG set, so a wake-up needs no IPI, until need_resched or the poll
+    /// limit), state 1 is HLT; the governor is told how each ended (haltpoll_reflect).
+    /// </summary>
+    private static void HaltPollIdle(GuestCpu cpu, GuestHaltPollGovernor gov, IdleSteps steps)
+    {
+        if (gov.SelectPoll())
+        {
+            steps.PollFlag.Arm(1);
+            cpu.IdlePollFlag = steps.PollFlag;
+            cpu.SpinUntil(steps.PollFlag, steps.HaltPollSeen, new SimSpan(gov.PollLimitNs), steps.HaltPollTimedOut);
+            return;
+        }
+
+        steps.HaltStart = cpu.Kernel.Now;
+        cpu.Halt(steps.AfterHaltPollHalt);
+    }
+
     /// <summary>One CPU's idle-loop continuations.</summary>
     internal sealed class IdleSteps
     {
@@ -53,11 +85,33 @@ public sealed partial class GuestKernel
                 cpu.IdlePollFlag = null;
                 k.IdlePass(cpu);
             };
+            HaltPollSeen = () =>
+            {
+                cpu.IdlePollFlag = null;
+                cpu.HaltPoll!.ReflectPoll(timedOut: false);
+                k.IdlePass(cpu);
+            };
+            HaltPollTimedOut = () =>
+            {
+                cpu.IdlePollFlag = null;
+                cpu.HaltPoll!.ReflectPoll(timedOut: true);
+                k.IdlePass(cpu);
+            };
+            AfterHaltPollHalt = () =>
+            {
+                // last_residency: from entering the state until it returned (the interrupt's handler included).
+                cpu.HaltPoll!.ReflectHalt((k.Now - HaltStart).Ns);
+                k.IdlePass(cpu);
+            };
             Action afterStop = () =>
             {
                 if (k._runQueues[cpu.Id].Count > 0)
                 {
                     k.ExitIdle(cpu);
+                }
+                else if (cpu.HaltPoll is { } gov)
+                {
+                    HaltPollIdle(cpu, gov, this);
                 }
                 else
                 {
@@ -73,6 +127,17 @@ public sealed partial class GuestKernel
         public Action PollDone { get; }
 
         public Action AfterLoop { get; }
+
+        public Action HaltPollSeen { get; }
+
+        public Action HaltPollTimedOut { get; }
+
+        public Action AfterHaltPollHalt { get; }
+
+        /// <summary>The word poll_idle watches (TIF_NEED_RESCHED), reused for every poll.</summary>
+        public GuestFlag PollFlag { get; } = new();
+
+        public SimTime HaltStart { get; set; }
     }
 
     private void ExitIdle(GuestCpu cpu)

@@ -39,6 +39,10 @@ public sealed partial class GuestKernel
         _csdQueues = [.. _cpus.Select(_ => new Queue<Csd>())];
         Tunables = CfsTunables.ForCpus(_cpus.Length);
         Apic = new GuestApic(host, this);
+        if (config.HaltPoll)
+        {
+            EnableHaltPoll();
+        }
     }
 
     public Vm Vm { get; }

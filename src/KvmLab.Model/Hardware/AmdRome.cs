@@ -68,6 +68,9 @@ public static class AmdRome
             GuestTickWork = Same(skx.GuestTickWork),
             GuestWakeup = Same(skx.GuestWakeup),
             GuestContextSwitch = Same(skx.GuestContextSwitch),
+            // ESTIMATE: the storage paths are the same kernel, QEMU and guest code; no Rome figures were
+            // found, so the nanoseconds are carried over as they are (as the storage profile always did).
+            Storage = skx.Storage,
             Sources = new Dictionary<string, FieldSource>(), // every Rome field is an estimate (carried over from SKX in cycles, or AVIC's own)
         };
     }

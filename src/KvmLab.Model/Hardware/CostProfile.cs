@@ -180,6 +180,11 @@ public sealed record CostProfile
     /// <summary>A guest context switch (schedule(): pick_next_task, switch_mm/switch_to).</summary>
     public required SimSpan GuestContextSwitch { get; init; }
 
+    // --- Storage path (MECHANISMS.md section 7) ---
+
+    /// <summary>The block I/O path's own code paths: host block layer, ioeventfd/irqfd, QEMU, guest drivers.</summary>
+    public required StorageCosts Storage { get; init; }
+
     /// <summary>The longest single charge a profile may hold: every cost the model charges is below a second.</summary>
     public static readonly SimSpan MaxCharge = SimSpan.FromSeconds(1);
 

@@ -28,7 +28,7 @@ public sealed class Pcpu
 
     public TraceTrack Track { get; }
 
-    /// <summary>Where this CPU's time went (idle, switching, running), for the conservation checks.</summary>
+    /// <summary>Where this CPU's time went (idle, switching, interrupt, running), for the conservation checks.</summary>
     public TimeLedger Ledger { get; }
 
     /// <summary>The thread on the CPU, or null when idle (or mid context switch).</summary>
@@ -37,7 +37,10 @@ public sealed class Pcpu
     /// <summary>True while a context switch or an idle exit is under way on this CPU.</summary>
     public bool Switching { get; internal set; }
 
-    public bool IsIdle => Current is null && !Switching;
+    /// <summary>True while a device interrupt runs on this CPU with no thread on it (woken from idle for it).</summary>
+    public bool InInterrupt { get; internal set; }
+
+    public bool IsIdle => Current is null && !Switching && !InInterrupt;
 
     /// <summary>The thread schedule() picked when a switch began, taken when it completes.</summary>
     internal HostThread? ChosenNext { get; set; }

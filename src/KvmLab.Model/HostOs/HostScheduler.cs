@@ -67,7 +67,7 @@ public sealed partial class HostScheduler : IEventHandler
 
     public long Wakeups { get; private set; }
 
-    /// <summary>Closes each busy CPU's open trace span at the end of a run.</summary>
+    /// <summary>Closes each busy CPU's open trace span, and each host worker's, at the end of a run.</summary>
     public void FinishTrace()
     {
         foreach (Pcpu cpu in _cpus)
@@ -76,6 +76,11 @@ public sealed partial class HostScheduler : IEventHandler
             {
                 _trace.Slice(cpu.Track, t.Name, "pcpu", _busySince[cpu.Id], _sim.Now - _busySince[cpu.Id]);
             }
+        }
+
+        foreach (HostThread t in _threads)
+        {
+            (t as HostWorker)?.FinishTrace();
         }
     }
 
@@ -185,6 +190,9 @@ public sealed partial class HostScheduler : IEventHandler
                 break;
             case KindTick:
                 Tick(cpu);
+                break;
+            case KindIrqDone:
+                InterruptDone(cpu);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown scheduler event {kind}.");

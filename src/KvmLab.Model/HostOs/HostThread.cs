@@ -51,6 +51,15 @@ public abstract class HostThread
     {
     }
 
+    /// <summary>
+    /// A device interrupt's handler runs on this thread's CPU for <paramref name="handler"/> while the
+    /// thread has it: the thread loses that time (Linux without IRQ time accounting charges it to the
+    /// current task). Threads whose progress is not modeled by time (a CPU hog) ignore it.
+    /// </summary>
+    protected internal virtual void OnHostInterrupt(SimSpan handler)
+    {
+    }
+
     /// <summary>The thread left its CPU (kvm_sched_out): still runnable (preempted or yielded) or going to sleep.</summary>
     protected internal virtual void OnDescheduled(bool stillRunnable)
     {

@@ -80,11 +80,14 @@ public sealed class InvariantChecker
         {
             string name = $"pcpu{cpu.Id}";
             TimeLedger l = cpu.Ledger;
-            Equal("pcpu-time-conservation", name, "idle + switching + running", l.Total(now), "elapsed", now.Ns - l.Start.Ns);
+            Equal("pcpu-time-conservation", name, "idle + switching + running + interrupt", l.Total(now), "elapsed", now.Ns - l.Start.Ns);
             long running = l.TimeIn((int)PcpuTime.Running, now);
             Equal("pcpu-busy-agrees", name, "ledger running time", running, "scheduler busy time", sched.BusyTimeSoFar(cpu).Ns);
             cpuRunning += running;
-            PcpuTime expected = cpu.Current is not null ? PcpuTime.Running : cpu.Switching ? PcpuTime.Switching : PcpuTime.Idle;
+            PcpuTime expected = cpu.Current is not null ? PcpuTime.Running
+                : cpu.Switching ? PcpuTime.Switching
+                : cpu.InInterrupt ? PcpuTime.Interrupt
+                : PcpuTime.Idle;
             if (l.State != (int)expected)
             {
                 throw Violation("pcpu-state-agrees", name, $"ledger says {(PcpuTime)l.State} but the CPU is {expected}");

@@ -11,4 +11,7 @@ public enum PcpuTime
 
     /// <summary>A thread runs.</summary>
     Running,
+
+    /// <summary>No thread: a device interrupt (and the idle exit it woke the CPU with) runs.</summary>
+    Interrupt,
 }

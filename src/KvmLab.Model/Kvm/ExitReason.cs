@@ -26,4 +26,10 @@ public enum ExitReason
 
     /// <summary>Pause-loop exiting: a CPL0 PAUSE loop ran longer than ple_window (PAUSE_INSTRUCTION; SVM PAUSE with the pause filter).</summary>
     PauseLoop,
+
+    /// <summary>
+    /// A guest write to an MMIO address backed by no memory, which KVM maps with a misconfigured EPT
+    /// entry (EPT_MISCONFIG; SVM NPF): a virtio-pci notify doorbell, served by an ioeventfd on KVM_FAST_MMIO_BUS.
+    /// </summary>
+    EptMisconfig,
 }

@@ -40,6 +40,9 @@ public sealed partial class Vcpu
             case KindStart:
                 Start();
                 break;
+            case KindWakeupVector:
+                OnWakeupVector((int)arg);
+                break;
             case KindTimerWake:
                 if (Mode == VcpuMode.Blocked && arg == _phaseGen)
                 {
@@ -123,7 +126,12 @@ public sealed partial class Vcpu
             case Phase.BlockExit:
                 PvUnhalted = false; // vcpu_block: KVM_MP_STATE_HALTED -> RUNNABLE clears pv_unhalted
                 SimSpan blocked = _host.Sim.Now - _blockStart;
-                HaltPollWindow = Vm.Policies.HaltPoll.Adapt(HaltPollWindow, blocked);
+                if (HostHaltPollAllowed)
+                {
+                    // kvm_vcpu_block adapts halt_poll_ns only if !kvm_arch_no_poll.
+                    HaltPollWindow = Vm.Policies.HaltPoll.Adapt(HaltPollWindow, blocked);
+                }
+
                 PreemptionPointThenEnter();
                 break;
             case Phase.None:
@@ -228,6 +236,9 @@ public sealed partial class Vcpu
             case ExitEffect.Halt:
                 BeginHalt();
                 return;
+            case ExitEffect.SignalIoeventfd:
+                Vm.IoeventfdAt(_exit.Data)!.Signal();
+                break;
             case ExitEffect.None:
                 break;
         }

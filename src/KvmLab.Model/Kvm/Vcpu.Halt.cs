@@ -42,7 +42,7 @@ public sealed partial class Vcpu
         }
 
         _blockStart = _host.Sim.Now;
-        SimSpan window = Vm.Policies.HaltPoll.PollWindow(HaltPollWindow);
+        SimSpan window = HostHaltPollAllowed ? Vm.Policies.HaltPoll.PollWindow(HaltPollWindow) : SimSpan.Zero;
         if (window.Ns > 0 && !HostScheduler.HasWaiters(this))
         {
             Stats.HaltPollAttempts++;

@@ -52,6 +52,31 @@ public sealed partial class Vcpu
         Notify(wasPending);
     }
 
+    /// <summary>
+    /// A passed-through device's MSI, remapped by the IOMMU into a posted interrupt (VT-d posted
+    /// interrupts, arch/x86/kvm/vmx/posted_intr.c, v5.10): PIR is set and a running vCPU gets the
+    /// notification as for any posted interrupt. For a halted vCPU pi_pre_block has switched the
+    /// descriptor to the wake-up vector: the notification lands on the vCPU's pCPU as a host
+    /// interrupt, whose handler (pi_wakeup_handler) kicks the vCPU.
+    /// </summary>
+    public void PostDeviceInterrupt(int vector)
+    {
+        if (Mode is not (VcpuMode.Blocked or VcpuMode.Polling) || Cpu is not { } pcpu)
+        {
+            AcceptInterrupt(vector);
+            return;
+        }
+
+        SetIrr(vector);
+        _host.Sim.ScheduleAfter(_host.Costs.PhysicalIpiLatency, this, KindWakeupVector, pcpu.Id);
+    }
+
+    /// <summary>POSTED_INTR_WAKEUP_VECTOR reached the pCPU: its handler runs there, then kicks this vCPU.</summary>
+    private void OnWakeupVector(int pcpu) =>
+        _host.Scheduler.Interrupt(_host.Pcpus[pcpu], _host.Costs.Storage.PiWakeupHandler, "pi_wakeup", _wakeUpAction ??= WakeUp);
+
+    private Action? _wakeUpAction;
+
     /// <summary>AVIC: the hardware wrote the vector into the backing page's IRR without telling anyone.</summary>
     internal void SetIrr(int vector)
     {

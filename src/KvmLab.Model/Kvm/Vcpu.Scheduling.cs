@@ -96,6 +96,20 @@ public sealed partial class Vcpu
         }
     }
 
+    /// <summary>
+    /// A device interrupt on this vCPU's pCPU: in guest mode it is an EXTERNAL_INTERRUPT exit whose
+    /// handler runs the device's host handler; in the host it is taken there (its time, like the
+    /// tick's, is not added to the exit path).
+    /// </summary>
+    protected internal override void OnHostInterrupt(SimSpan handler)
+    {
+        if (Mode == VcpuMode.InGuest)
+        {
+            Guest.OnLeaveGuest();
+            BeginExit(ExitReason.ExternalInterrupt, 0, default, handler.Ns, null, ExternalCause.DeviceInterrupt);
+        }
+    }
+
     protected internal override void OnReschedRequested(SimTime now)
     {
         switch (Mode)

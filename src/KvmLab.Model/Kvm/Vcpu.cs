@@ -26,6 +26,7 @@ public sealed partial class Vcpu : HostThread, IEventHandler
     private const int KindKickExit = 4;
     private const int KindTimerWake = 5;
     private const int KindStart = 6;
+    private const int KindWakeupVector = 7;
 
     private readonly HostContext _host;
     private readonly SimTimer _pollTimeout;
@@ -100,6 +101,16 @@ public sealed partial class Vcpu : HostThread, IEventHandler
 
     /// <summary>Guest-mode time so far as the KVM statistics count it, the open span included.</summary>
     public SimSpan GuestTimeSoFar => Stats.GuestTime + (Mode == VcpuMode.InGuest ? _host.Sim.Now - _modeSince : SimSpan.Zero);
+
+    /// <summary>
+    /// MSR_KVM_POLL_CONTROL bit 0 (arch/x86/kvm/x86.c, kvm_arch_no_poll): 1, the default, lets KVM
+    /// halt-poll this vCPU; the guest's cpuidle-haltpoll driver writes 0 (arch_haltpoll_enable),
+    /// since it polls in the guest itself.
+    /// </summary>
+    public bool HostHaltPollAllowed { get; private set; } = true;
+
+    /// <summary>The guest's WRMSR to MSR_KVM_POLL_CONTROL (done once, at driver load, before the run).</summary>
+    internal void WritePollControl(bool hostPoll) => HostHaltPollAllowed = hostPoll;
 
     /// <summary>This vCPU's halt_poll_ns (grown and shrunk by the halt-poll policy).</summary>
     public SimSpan HaltPollWindow { get; private set; }
@@ -241,6 +252,7 @@ public sealed partial class Vcpu : HostThread, IEventHandler
         ExitReason.Hypercall => "exit: VMCALL",
         ExitReason.AvicIncompleteIpi => "exit: AVIC_INCOMPLETE_IPI",
         ExitReason.PauseLoop => "exit: PAUSE (PLE)",
+        ExitReason.EptMisconfig => "exit: EPT_MISCONFIG (ioeventfd)",
         _ => "exit",
     };
 }

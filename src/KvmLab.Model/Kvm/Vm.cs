@@ -41,6 +41,14 @@ public sealed class Vm
 
     public YieldStats YieldStats { get; } = new();
 
+    private readonly Dictionary<long, HostOs.Eventfd> _ioeventfds = [];
+
+    /// <summary>KVM_IOEVENTFD on KVM_FAST_MMIO_BUS: a guest write to <paramref name="gpa"/> signals <paramref name="eventfd"/> in the kernel.</summary>
+    public void AssignIoeventfd(long gpa, HostOs.Eventfd eventfd) => _ioeventfds.Add(gpa, eventfd);
+
+    /// <summary>The ioeventfd registered at <paramref name="gpa"/> (kvm_io_bus_write's lookup), or null.</summary>
+    public HostOs.Eventfd? IoeventfdAt(long gpa) => _ioeventfds.GetValueOrDefault(gpa);
+
     /// <summary>kvm_vcpu_yield_to from <paramref name="me"/>, counted as a directed-yield attempt (and success when &gt; 0).</summary>
     internal int YieldTo(Vcpu me, Vcpu target)
     {

@@ -1,36 +1,38 @@
 using KvmLab.Engine.Time;
 using KvmLab.Model.Hardware;
+using KvmLab.Model.HostOs;
 using KvmLab.Model.Storage;
 
 namespace KvmLab.Model.Qemu;
 
 /// <summary>
-/// The QEMU thread that runs virtio-blk: the main loop (glib, no polling, BQL) or an IOThread
-/// whose AioContext polls adaptively before blocking (util/aio-posix.c aio_poll, QEMU 5.2).
-/// While it polls, the virtqueue's guest notifications are off
-/// (virtio_queue_host_notifier_aio_poll_begin → virtio_queue_set_notification(vq, 0)), so a
-/// guest submitting then skips the kick; when it blocks they are re-enabled and an event (the
-/// ioeventfd, a Linux AIO eventfd or a VFIO MSI eventfd) must wake it. With polled NVMe queues
-/// the thread polls without a time limit (the prototype in Hajnoczi 2020 integrates the fd
-/// checks into the busy loop).
+/// A QEMU thread running an AioContext (util/aio-posix.c aio_poll, QEMU 5.2) as a host thread on
+/// the shared scheduler: the main loop (glib, no polling: aio_prepare disables poll mode; each
+/// iteration pays glib and the BQL) or an IOThread. An IOThread first polls its handlers for
+/// poll_ns (try_poll_mode → run_poll_handlers: the thread spins on its pCPU, each pass
+/// <see cref="StorageCosts.QemuPollIteration"/>), with the virtqueues' guest notifications off
+/// (io_poll_begin); if nothing turns up it stops polling (poll_set_started(false): notifications
+/// on, one last io_poll) and blocks in ppoll until an eventfd it watches is signalled, which wakes
+/// it through the host scheduler. After each aio_poll the window adapts to the time it took
+/// (<see cref="AioPollAdaptation"/>). With polled NVMe queues the thread polls without a limit
+/// (the prototype in Hajnoczi 2020 integrates the fd checks into the busy loop).
 /// </summary>
-public sealed class QemuEventLoop
+public sealed class QemuEventLoop : HostWorker
 {
-    private readonly StorageCostProfile _c;
-    private readonly CostProfile _cpu;
+    private readonly List<AioHandler> _handlers = [];
+    private readonly StorageCosts _c;
     private readonly bool _pollForever;
+    private SimTime _iterStart;
+    private bool _pollStarted;
 
-    public QemuEventLoop(CpuTimeline cpu, bool ioThread, AioPollAdaptation adaptation, bool pollForever, StorageCostProfile costs, CostProfile cpuCosts)
+    public QemuEventLoop(HostContext host, string name, int? pinnedCpu, bool ioThread, AioPollAdaptation adaptation, bool pollForever)
+        : base(host, name, pinnedCpu, StorageTrace.Qemu)
     {
-        Cpu = cpu;
         IoThread = ioThread;
         Adaptation = ioThread ? adaptation : new AioPollAdaptation(0);
         _pollForever = ioThread && pollForever;
-        _c = costs;
-        _cpu = cpuCosts;
+        _c = host.Costs.Storage;
     }
-
-    public CpuTimeline Cpu { get; }
 
     public bool IoThread { get; }
 
@@ -39,76 +41,206 @@ public sealed class QemuEventLoop
     /// <summary>ctx->poll_ns: the current polling window.</summary>
     public long PollNs { get; private set; }
 
+    /// <summary>aio_poll iterations whose work polling found (measured window).</summary>
     public long PolledWakeups { get; private set; }
 
-    public long SleepingWakeups { get; private set; }
+    /// <summary>aio_poll iterations whose work came through ppoll and an eventfd (measured window).</summary>
+    public long FdWakeups { get; private set; }
 
-    /// <summary>How long the thread polls after going idle before it blocks.</summary>
-    public SimSpan Window => _pollForever ? new SimSpan(long.MaxValue / 4) : new SimSpan(PollNs);
-
-    /// <summary>True when the thread is running or polling at <paramref name="t"/> (guest notifications suppressed).</summary>
-    public bool NotificationsSuppressedAt(SimTime t)
+    /// <summary>aio_set_event_notifier: the context watches <paramref name="handler"/> from now on.</summary>
+    public void AddHandler(AioHandler handler)
     {
-        if (!IoThread)
-        {
-            return false;
-        }
-
-        if (!Cpu.IdleAt(t))
-        {
-            return true;
-        }
-
-        return (t - Cpu.FreeAt) < Window;
+        ArgumentNullException.ThrowIfNull(handler);
+        _handlers.Add(handler);
+        handler.Notifier.Watcher = OnNotifierSignalled;
     }
 
-    /// <summary>
-    /// An event the thread watches becomes true at <paramref name="t"/> (a ring it polls, or an fd it
-    /// waits on). Returns when the thread starts handling it; <paramref name="irqCost"/> is host
-    /// interrupt work that runs first on this CPU (the drive's MSI-X handler), waking the CPU if it
-    /// slept. Adapts the polling window by the time from going idle to handling the event.
-    /// </summary>
-    public SimTime Notice(SimTime t, SimSpan irqCost)
+    /// <summary>Something a handler's io_poll looks at became visible: a polling thread sees it on its next pass.</summary>
+    public void PollReadyChanged() => Poke();
+
+    public SimTime Now => Host.Sim.Now;
+
+    /// <summary>Runs QEMU (or host-kernel, inside a syscall) code on this thread.</summary>
+    public void Exec(SimSpan cost, Action then, string label) => Run(cost, then, label);
+
+    protected override void OnStarted() => AioPoll();
+
+    private SimSpan Window => _pollForever ? Forever : new SimSpan(PollNs);
+
+    /// <summary>One aio_poll(ctx, blocking = true).</summary>
+    private void AioPoll()
     {
-        if (!Cpu.IdleAt(t))
+        _iterStart = Host.Sim.Now;
+        if (IoThread && Window.Ns > 0)
         {
-            // Busy: the handler loop (virtio_blk_handle_vq, aio_poll's next pass) picks it up afterwards.
-            SimTime after = Cpu.Run(t, irqCost);
-            return after;
+            if (!_pollStarted)
+            {
+                _pollStarted = true;
+                foreach (AioHandler h in _handlers)
+                {
+                    h.PollBegin?.Invoke();
+                }
+            }
+
+            Poll(Window, _c.QemuPollIteration, PolledProgress, WaitFds);
+            if (AnyPollReady())
+            {
+                Poke(); // the first run_poll_handlers_once pass finds it
+            }
+
+            return;
         }
 
-        SimTime idleFrom = Cpu.FreeAt;
-        SimSpan idle = t - idleFrom;
-        SimSpan window = Window;
-        SimTime start;
-        if (idle <= window)
+        WaitFds();
+    }
+
+    private void PolledProgress()
+    {
+        Count(polled: true);
+        Adjust();
+        DispatchPollReady(0, AioPoll);
+    }
+
+    /// <summary>Polling found nothing (or is off): stop polling, then ppoll on the notifiers.</summary>
+    private void WaitFds()
+    {
+        if (_pollStarted)
         {
-            // Polling: the next run_poll_handlers pass sees it (after the IRQ, if one lands here).
-            Cpu.Spin(idle);
-            SimTime seen = Cpu.Run(t, irqCost + _c.QemuPollIteration);
-            start = seen;
-            if (Cpu.Measuring)
+            _pollStarted = false;
+            foreach (AioHandler h in _handlers)
             {
-                PolledWakeups++;
+                h.PollEnd?.Invoke();
             }
+
+            if (AnyPollReady())
+            {
+                // "Poll one last time in case ->io_poll_end() raced with the event."
+                Count(polled: true);
+                Adjust();
+                Exec(_c.QemuPollIteration, () => DispatchPollReady(0, AioPoll), "polling");
+                return;
+            }
+        }
+
+        if (_handlers.Any(h => h.Notifier.Count > 0))
+        {
+            // ppoll returns at once: a notifier is already readable.
+            Count(polled: false);
+            Adjust();
+            DispatchFds(AioPoll);
+            return;
+        }
+
+        Sleep(Woken);
+    }
+
+    private void Woken()
+    {
+        Count(polled: false);
+        Adjust();
+        DispatchFds(AioPoll);
+    }
+
+    private void OnNotifierSignalled()
+    {
+        if (Sleeping)
+        {
+            WakeUp();
+        }
+    }
+
+    /// <summary>aio_poll's adjustment of ctx->poll_ns by the time since it began (block_ns).</summary>
+    private void Adjust()
+    {
+        if (IoThread && !_pollForever)
+        {
+            PollNs = Adaptation.Adjust(PollNs, (Host.Sim.Now - _iterStart).Ns);
+        }
+    }
+
+    private void Count(bool polled)
+    {
+        if (!Host.Measuring)
+        {
+            return;
+        }
+
+        if (polled)
+        {
+            PolledWakeups++;
         }
         else
         {
-            // Blocked in ppoll/epoll_wait since the window ended: the CPU slept; the event's interrupt
-            // (the IRQ here, or the cross-CPU wake-up) pays the C-state exit, then the thread is woken
-            // and dispatches the ready fd.
-            Cpu.Spin(window);
-            SimSpan exit = Cpu.Sleep(idleFrom + window, t);
-            SimSpan wake = exit + irqCost + _cpu.ThreadWakeup + _c.QemuFdDispatch
-                + (IoThread ? SimSpan.Zero : _c.QemuMainLoopIteration);
-            start = Cpu.Run(t, wake);
-            if (Cpu.Measuring)
+            FdWakeups++;
+        }
+    }
+
+    private bool AnyPollReady()
+    {
+        foreach (AioHandler h in _handlers)
+        {
+            if (h.PollReady())
             {
-                SleepingWakeups++;
+                return true;
             }
         }
 
-        PollNs = Adaptation.Adjust(PollNs, (start - idleFrom).Ns);
-        return start;
+        return false;
+    }
+
+    /// <summary>The handlers whose io_poll found work, in registration order.</summary>
+    private void DispatchPollReady(int from, Action then)
+    {
+        int i = from;
+        while (i < _handlers.Count && !_handlers[i].PollReady())
+        {
+            i++;
+        }
+
+        if (i == _handlers.Count)
+        {
+            then();
+            return;
+        }
+
+        int next = i + 1;
+        _handlers[i].Process(() => DispatchPollReady(next, then));
+    }
+
+    /// <summary>
+    /// ppoll returned: (the main loop's glib iteration, then) each readable notifier is read
+    /// (event_notifier_test_and_clear) and its handler runs, finding work or, after polling
+    /// already handled it, nothing.
+    /// </summary>
+    private void DispatchFds(Action then)
+    {
+        if (IoThread)
+        {
+            DispatchFd(0, then);
+        }
+        else
+        {
+            Exec(_c.QemuMainLoopIteration, () => DispatchFd(0, then), "glib main loop");
+        }
+    }
+
+    private void DispatchFd(int from, Action then)
+    {
+        int i = from;
+        while (i < _handlers.Count && _handlers[i].Notifier.Count == 0)
+        {
+            i++;
+        }
+
+        if (i == _handlers.Count)
+        {
+            then();
+            return;
+        }
+
+        AioHandler h = _handlers[i];
+        h.Notifier.TestAndClear();
+        int next = i + 1;
+        Exec(_c.QemuFdDispatch, () => h.Process(() => DispatchFd(next, then)), "fd dispatch");
     }
 }

@@ -3,13 +3,15 @@ namespace KvmLab.Model.Storage;
 /// <summary>
 /// Where a request's time goes, in path order. Every nanosecond between issue and the moment
 /// fio sees the completion is charged to exactly one phase, so the phases sum to the latency.
+/// Each phase ends where the request reaches a point on the real path (a mark in the code that
+/// runs there).
 /// </summary>
 public enum IoPhase
 {
-    /// <summary>fio in the guest (or on the host) up to the notify decision: syscall, block layer, driver.</summary>
+    /// <summary>fio in the guest (or on the host) up to the notify decision: fio, the syscall, block layer, driver (bare metal: up to the host block layer).</summary>
     GuestSubmit,
 
-    /// <summary>The virtqueue kick (MMIO exit to ioeventfd) and the QEMU thread noticing it (wake-up or poll).</summary>
+    /// <summary>The virtqueue kick (EPT_MISCONFIG exit to the ioeventfd) or the avail ring seen by polling, up to QEMU starting on the request.</summary>
     Notify,
 
     /// <summary>QEMU userspace: virtqueue pop, virtio-blk, block layer (coroutine or aio fastpath), driver submit.</summary>
@@ -21,12 +23,12 @@ public enum IoPhase
     /// <summary>Doorbell to completion-queue entry: the drive's service time and any queueing inside it.</summary>
     Device,
 
-    /// <summary>CQE to the completion being processed: MSI-X, host IRQ, eventfd, QEMU wake-up or poll, used ring.</summary>
+    /// <summary>CQE to the completion processed by whoever completes it: MSI-X, host IRQ (with its idle exit), eventfd, QEMU's wake-up or poll, used ring; or a poller seeing the CQE.</summary>
     Completion,
 
-    /// <summary>irqfd to the interrupt reaching the vCPU (posted-interrupt post and notification).</summary>
+    /// <summary>irqfd write (or, with VFIO, the IOMMU's posting) to the guest's interrupt handler starting: posted-interrupt notification, or the halted vCPU's wake-up and entry.</summary>
     Injection,
 
-    /// <summary>Getting the waiter running again: vCPU/host wake-up, C-state exit, guest IRQ, task wake-up, reap.</summary>
+    /// <summary>Getting fio running again: the guest (or host) interrupt handler, try_to_wake_up, context switch, io_getevents' return.</summary>
     Wakeup,
 }

@@ -1,5 +1,6 @@
 using KvmLab.Engine.Random;
 using KvmLab.Engine.Time;
+using KvmLab.Engine.Tracing;
 
 namespace KvmLab.Model.Storage;
 
@@ -7,15 +8,26 @@ namespace KvmLab.Model.Storage;
 /// The drive: submission/completion queue pairs in front of a pool of identical internal channels.
 /// A command whose doorbell rings at t starts on the earliest free channel (FIFO across queues),
 /// takes its service time plus the transfer beyond 4 KiB, and posts its CQE on its queue pair;
-/// the pair either raises its MSI-X vector (to the CPU in its affinity) or is polled.
+/// the pair either raises its MSI-X vector (to the CPU in its affinity) or is polled (the queue
+/// classes that own the pairs do that). In a trace each channel is a track of the "devices"
+/// process, showing every command from its start to its CQE.
 /// </summary>
 public sealed class NvmeDevice
 {
     private readonly SimTime[] _channelFree;
     private readonly RngStream _rng;
+    private readonly ITraceSink _trace;
+    private readonly TraceTrack[] _tracks;
 
     public NvmeDevice(NvmeDeviceSpec spec, RngStream rng)
+        : this(spec, rng, NullTraceSink.Instance, "nvme0")
     {
+    }
+
+    /// <param name="name">The drive's name on its trace tracks.</param>
+    public NvmeDevice(NvmeDeviceSpec spec, RngStream rng, ITraceSink trace, string name)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.ServiceMean.Ns <= 0)
         {
@@ -24,7 +36,16 @@ public sealed class NvmeDevice
 
         Spec = spec;
         _rng = rng;
+        _trace = trace;
         _channelFree = new SimTime[Math.Max(1, spec.Channels)];
+        _tracks = [.. Enumerable.Range(0, _channelFree.Length).Select(c => new TraceTrack(StorageTrace.Devices.Id, c))];
+        if (trace.Enabled)
+        {
+            foreach (TraceTrack t in _tracks)
+            {
+                trace.DefineTrack(t, StorageTrace.Devices.Name, $"{name} channel {t.ThreadId}");
+            }
+        }
     }
 
     public NvmeDeviceSpec Spec { get; }
@@ -42,7 +63,10 @@ public sealed class NvmeDevice
     }
 
     /// <summary>The doorbell for one command rings at <paramref name="doorbell"/>; returns when its CQE is posted.</summary>
-    public SimTime Submit(SimTime doorbell, int bytes)
+    public SimTime Submit(SimTime doorbell, int bytes) => Submit(doorbell, bytes, Commands);
+
+    /// <summary>As <see cref="Submit(SimTime, int)"/>, naming the command <paramref name="id"/> in the trace.</summary>
+    public SimTime Submit(SimTime doorbell, int bytes, long id)
     {
         int best = 0;
         for (int i = 1; i < _channelFree.Length; i++)
@@ -57,6 +81,11 @@ public sealed class NvmeDevice
         SimTime done = start + SampleService(bytes);
         _channelFree[best] = done;
         Commands++;
+        if (_trace.Enabled)
+        {
+            _trace.Slice(_tracks[best], $"cmd {id}", "device", start, done - start);
+        }
+
         return done;
     }
 }

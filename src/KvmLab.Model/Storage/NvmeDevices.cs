@@ -19,17 +19,18 @@ public static class NvmeDevices
     /// The host software inside a published end-to-end QD1 latency: fio with libaio, interrupt
     /// completion, the CPU not idle (no C-state exit assumed — the reviews do not say).
     /// </summary>
-    public static SimSpan HostPathInPublishedLatency(StorageCostProfile c, Hardware.CostProfile cpu)
+    /// <remarks>io_submit and io_getevents are one syscall each; the MSI-X message takes the platform's IPI latency.</remarks>
+    public static SimSpan HostPathInPublishedLatency(Hardware.CostProfile cpu)
     {
-        ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(cpu);
-        return c.SyscallEntryExit + c.HostAioSubmit + c.MsiDelivery + c.HostNvmeIrq + cpu.ThreadWakeup
+        Hardware.StorageCosts c = cpu.Storage;
+        return c.SyscallEntryExit + c.HostAioSubmit + cpu.PhysicalIpiLatency + c.HostNvmeIrq + cpu.ThreadWakeup
             + c.SyscallEntryExit + c.AioReap + c.FioPerIo;
     }
 
-    public static NvmeDeviceSpec? Find(string id, StorageCostProfile c, Hardware.CostProfile cpu)
+    public static NvmeDeviceSpec? Find(string id, Hardware.CostProfile cpu)
     {
-        SimSpan host = HostPathInPublishedLatency(c, cpu);
+        SimSpan host = HostPathInPublishedLatency(cpu);
         switch (id)
         {
             case OptaneP4800X:

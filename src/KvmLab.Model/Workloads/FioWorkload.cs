@@ -6,14 +6,14 @@ namespace KvmLab.Model.Workloads;
 /// <summary>
 /// fio (ioengine libaio, or pvsync2 with hipri when io_poll is on) against an NVMe drive through
 /// one storage configuration (<see cref="StorageConfig"/>): bare metal, virtio-blk through QEMU, or
-/// VFIO passthrough. Reports what fio reports (IOPS, bandwidth, lat and clat percentiles), the
-/// per-request latency breakdown by <see cref="IoPhase"/> (which sums to the mean latency) and the
-/// pCPU time the configuration burns. The storage path models its own CPUs (the fio vCPUs, the
-/// QEMU thread); the scenario's VM only supplies KVM's halt-polling policy, and its own vCPUs idle.
+/// VFIO passthrough, built on the shared machine (<see cref="StorageRig"/>): fio's jobs are tasks
+/// on the VM's vCPUs (on bare metal, host threads), QEMU's event loop a host thread. Reports what
+/// fio reports (IOPS, bandwidth, lat and clat percentiles), the per-request latency breakdown by
+/// <see cref="IoPhase"/> (which sums to the mean latency) and the pCPU time the path burns.
 /// </summary>
 public sealed class FioWorkload : IWorkload
 {
-    private StorageStack? _stack;
+    private StorageRig? _rig;
 
     public required StorageConfig Config { get; init; }
 
@@ -31,18 +31,17 @@ public sealed class FioWorkload : IWorkload
 
     public bool Finished => false;
 
-    public StorageStack Stack => _stack ?? throw new InvalidOperationException("fio is not installed yet.");
+    public StorageRig Rig => _rig ?? throw new InvalidOperationException("fio is not installed yet.");
 
     public void Install(HostContext host, Vm vm)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(vm);
-        StorageCostProfile costs = StorageCostProfiles.For(host.Costs);
-        NvmeDeviceSpec spec = NvmeDevices.Find(Device, costs, host.Costs)
+        NvmeDeviceSpec spec = NvmeDevices.Find(Device, host.Costs)
             ?? throw new InvalidOperationException($"unknown drive '{Device}' (known: {string.Join(", ", NvmeDevices.Ids)})");
         if (DeviceLatency is { } e2e)
         {
-            Engine.Time.SimSpan service = e2e - NvmeDevices.HostPathInPublishedLatency(costs, host.Costs);
+            Engine.Time.SimSpan service = e2e - NvmeDevices.HostPathInPublishedLatency(host.Costs);
             if (service.Ns <= 0)
             {
                 throw new InvalidOperationException($"device_latency {e2e.Microseconds} us is shorter than the host software path it includes");
@@ -51,16 +50,18 @@ public sealed class FioWorkload : IWorkload
             spec = spec with { ServiceMean = service, Summary = $"custom drive, {e2e.Microseconds} us end to end" };
         }
 
-        _stack = new StorageStack(host, Config, spec, Job, costs, vm.Policies.HaltPoll);
-        _stack.Start();
+        _rig = new StorageRig(host, vm, Config, Job, spec);
     }
 
     public IReadOnlyList<WorkloadMetric> Report(HostContext host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        StorageStack s = Stack;
+        StorageRig r = Rig;
+        FioStats s = r.Stats;
+        StorageSample used = r.SinceMeasureStart;
         double window = (host.Sim.Now - host.MeasureFrom).Seconds;
         double n = Math.Max(1, s.Completed);
+        double Cores(long ns) => ns / 1e9 / window;
         var m = new List<WorkloadMetric>
         {
             new("iops", s.Completed / window, "IO/s"),
@@ -81,26 +82,23 @@ public sealed class FioWorkload : IWorkload
         }
 
         m.Add(new("phase_sum", phases.Sum() / 1000, "us"));
-        double vcpu = s.Vcpus.Sum(v => v.Cpu.BusyNs + v.Cpu.SpinNs) / 1e9 / window;
-        double qemu = s.Qemu is { } q ? (q.Cpu.BusyNs + q.Cpu.SpinNs) / 1e9 / window : 0;
-        double irq = s.IrqCpu is { } ic ? ic.BusyNs / 1e9 / window : 0;
-        m.Add(new("cpu_total", vcpu + qemu + irq, "cores"));
-        m.Add(new("cpu_vcpu", vcpu, "cores"));
-        m.Add(new("cpu_qemu", qemu, "cores"));
-        m.Add(new("cpu_irq", irq, "cores"));
-        m.Add(new("cpu_spin", (s.Vcpus.Sum(v => v.Cpu.SpinNs) + (s.Qemu?.Cpu.SpinNs ?? 0)) / 1e9 / window, "cores"));
+        m.Add(new("cpu_total", Cores(used.FioCpuNs + used.QemuCpuNs + used.KernelNs), "cores"));
+        m.Add(new("cpu_vcpu", Cores(used.FioCpuNs), "cores"));
+        m.Add(new("cpu_qemu", Cores(used.QemuCpuNs), "cores"));
+        m.Add(new("cpu_irq", Cores(used.KernelNs), "cores"));
+        m.Add(new("cpu_spin", Cores(used.SpinNs), "cores"));
         m.Add(new("kicks_per_io", s.Kicks / n, "ratio"));
         m.Add(new("suppressed_kicks_per_io", s.SuppressedKicks / n, "ratio"));
         m.Add(new("irqfd_per_io", s.Irqfds / n, "ratio"));
-        m.Add(new("vcpu_halts_per_io", s.Vcpus.Sum(v => v.Halts) / n, "ratio"));
-        m.Add(new("guest_haltpoll_hits_per_io", s.Vcpus.Sum(v => v.GuestPollHits) / n, "ratio"));
-        if (s.Qemu is { } qe)
+        m.Add(new("vcpu_halts_per_io", used.Halts / n, "ratio"));
+        m.Add(new("guest_haltpoll_hits_per_io", used.HaltPollHits / n, "ratio"));
+        if (r.Qemu is { } q)
         {
-            m.Add(new("qemu_poll_ns", qe.PollNs, "ns"));
-            m.Add(new("qemu_polled_wakeups_share", qe.PolledWakeups / (double)Math.Max(1, qe.PolledWakeups + qe.SleepingWakeups), "ratio"));
+            m.Add(new("qemu_poll_ns", q.PollNs, "ns"));
+            m.Add(new("qemu_polled_wakeups_share", q.PolledWakeups / (double)Math.Max(1, q.PolledWakeups + q.FdWakeups), "ratio"));
         }
 
-        m.Add(new("device_service_mean", s.Device.Spec.ServiceMean.Ns / 1000.0, "us"));
+        m.Add(new("device_service_mean", r.Device.Spec.ServiceMean.Ns / 1000.0, "us"));
         return m;
     }
 

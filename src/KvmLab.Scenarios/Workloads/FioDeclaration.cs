@@ -20,12 +20,27 @@ public sealed class FioDeclaration : WorkloadDeclaration
 
     public override WorkloadProblem? FitsVm(IWorkload workload, VmFit vm, CostProfile profile)
     {
-        if (workload is not FioWorkload { DeviceLatency: { } e2e })
+        var fio = (FioWorkload)workload;
+        if (fio.Config.Path != StoragePath.BareMetal)
+        {
+            // fio runs as tasks of the guest, one job per vCPU (StorageRig).
+            if (!vm.LinuxGuest)
+            {
+                return new WorkloadProblem("type", $"fio runs as a task of a Linux guest, but {vm.Name}.guest.kernel is not linux");
+            }
+
+            if (fio.Job.NumJobs > vm.Vcpus)
+            {
+                return new WorkloadProblem("numjobs", $"{fio.Job.NumJobs} jobs, one per vCPU, but {OfVm(vm)}");
+            }
+        }
+
+        if (fio.DeviceLatency is not { } e2e)
         {
             return null;
         }
 
-        var hostPath = NvmeDevices.HostPathInPublishedLatency(StorageCostProfiles.For(profile), profile);
+        var hostPath = NvmeDevices.HostPathInPublishedLatency(profile);
         return e2e <= hostPath
             ? new WorkloadProblem("device_latency", $"{ValueText.Format(e2e)} is not longer than the host software path it includes ({hostPath.Ns} ns on profile '{profile.Id}')")
             : null;

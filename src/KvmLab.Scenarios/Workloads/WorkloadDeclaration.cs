@@ -38,7 +38,7 @@ public abstract class WorkloadDeclaration
 }
 
 /// <summary>The VM a workload runs in, as the fit check sees it: its key in the scenario ("vms[0]") and its vCPUs.</summary>
-public sealed record VmFit(string Name, int Vcpus);
+public sealed record VmFit(string Name, int Vcpus, bool LinuxGuest = true);
 
 /// <summary>A problem with a workload's fit: the key it is about (a parameter, or "vcpus") and why.</summary>
 public sealed record WorkloadProblem(string Key, string Message);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KvmLab.Model.Hardware;
+using KvmLab.Model.Hardware.ProfileFiles;
 using KvmLab.RealKvm.Calibration;
 
 namespace KvmLab.Cli.Tests.Fuzz;

@@ -9,8 +9,8 @@ namespace KvmLab.Model.Tests.Invariants;
 /// Every charge comes from the profile (issue 11). At run time a profile with an invalid cost
 /// stops the run; in the source, the rooms that charge platform costs (Kvm/, HostOs/, Guest/,
 /// Qemu/) hold no duration literal except the kernel's own constants listed here with why.
-/// Workload costs live in each workload's parameters and storage costs in the storage profile
-/// (both documented in docs/MODEL.md).
+/// Workload costs live in each workload's parameters and storage costs in the profile's Storage
+/// part (both documented in docs/MODEL.md).
 /// </summary>
 public partial class ChargesFromProfileTests
 {
@@ -67,6 +67,15 @@ public partial class ChargesFromProfileTests
 
         Assert.Equal("profile-costs-valid", e.Invariant);
         Assert.Contains("VmExit: -5 ns", e.Message);
+    }
+
+    [Fact]
+    public void AStorageCostOutOfRange_IsNamedWithItsPart()
+    {
+        CostProfile p = Profiles.SkylakeSp2020();
+        CostProfile bad = p with { Storage = p.Storage with { QemuPollIteration = SimSpan.FromSeconds(2) } };
+
+        Assert.Contains(bad.Problems(), m => m.StartsWith("Storage.QemuPollIteration: 2000000000 ns", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"SimSpan\.From[A-Za-z]+\(\s*[0-9][^;\n]*|new SimSpan\(\s*[0-9][^;\n]*")]

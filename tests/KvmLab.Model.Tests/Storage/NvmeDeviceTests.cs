@@ -8,15 +8,13 @@ namespace KvmLab.Model.Tests.Storage;
 public class NvmeDeviceTests
 {
     private static readonly CostProfile Cpu = Profiles.SkylakeSp2020();
-    private static readonly StorageCostProfile Costs = StorageCostProfiles.For(Cpu);
-
-    private static NvmeDeviceSpec Optane => NvmeDevices.Find(NvmeDevices.OptaneP4800X, Costs, Cpu)!;
+    private static NvmeDeviceSpec Optane => NvmeDevices.Find(NvmeDevices.OptaneP4800X, Cpu)!;
 
     [Fact]
     public void Optane_ServiceIsReviewLatencyMinusHostPath()
     {
         // AnandTech's 8.9 us end-to-end QD1 mean includes the measuring host's software path.
-        SimSpan host = NvmeDevices.HostPathInPublishedLatency(Costs, Cpu);
+        SimSpan host = NvmeDevices.HostPathInPublishedLatency(Cpu);
         Assert.Equal(SimSpan.FromMicroseconds(8.9) - host, Optane.ServiceMean);
         Assert.InRange(Optane.ServiceMean.Microseconds, 3, 8.9);
         Assert.True(Optane.Channels >= 1);
@@ -25,9 +23,9 @@ public class NvmeDeviceTests
     [Fact]
     public void ConsumerDrive_IsSlowerThanOptane()
     {
-        NvmeDeviceSpec consumer = NvmeDevices.Find(NvmeDevices.Samsung970EvoPlusWrite, Costs, Cpu)!;
+        NvmeDeviceSpec consumer = NvmeDevices.Find(NvmeDevices.Samsung970EvoPlusWrite, Cpu)!;
         Assert.Equal(SimSpan.FromMicroseconds(17) - SimSpan.FromMicroseconds(8.9), consumer.ServiceMean - Optane.ServiceMean);
-        Assert.Null(NvmeDevices.Find("nope", Costs, Cpu));
+        Assert.Null(NvmeDevices.Find("nope", Cpu));
     }
 
     [Fact]

@@ -57,4 +57,14 @@ public class WorkloadRegistryTests
 
         Assert.Contains("e.yaml:4: workload.chunks: unknown parameter for ebizzy (known: threads)", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FioWithMoreJobsThanVcpus_IsRefusedAtLoadOnTheNumjobsLine()
+    {
+        string yaml = "name: f\nduration: 2ms\nvms:\n  - vcpus: 2\nworkload:\n  type: fio\n  config: iothread\n  numjobs: 3\n";
+
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(yaml, "f.yaml"));
+
+        Assert.StartsWith("f.yaml:8: workload.numjobs: 3 jobs, one per vCPU, but vms[0] has 2 vCPUs", e.Message, StringComparison.Ordinal);
+    }
 }

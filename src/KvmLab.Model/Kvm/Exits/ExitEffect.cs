@@ -20,4 +20,7 @@ public enum ExitEffect
 
     /// <summary>kvm_emulate_halt: vcpu_block (halt polling, then sleep).</summary>
     Halt,
+
+    /// <summary>ioeventfd_write: eventfd_signal on the ioeventfd that matched the address (its watcher wakes).</summary>
+    SignalIoeventfd,
 }

@@ -22,6 +22,7 @@ public static class ExitHandlers
         ExitReason.Hypercall => Hypercall(v, e),
         ExitReason.PauseLoop => PauseLoop(v),
         ExitReason.AvicIncompleteIpi => AvicIncompleteIpi(v, e),
+        ExitReason.EptMisconfig => EptMisconfig(v, e),
         _ => throw new InvalidOperationException($"No handler for {e.Reason}."),
     };
 
@@ -68,6 +69,7 @@ public static class ExitHandlers
             ExternalCause.HostTimer => c.HostTimerInterrupt,       // hrtimer_interrupt -> apic_timer_fn
             ExternalCause.HostTick => c.HostTimerInterrupt,        // hrtimer_interrupt -> tick_sched_timer -> scheduler_tick
             ExternalCause.PassthroughTimer => c.TimerExpiredInject, // KVM injects the guest's timer vector
+            ExternalCause.DeviceInterrupt => new SimSpan(e.Data),   // the device's handler, its profile cost carried by the interrupt
             _ => SimSpan.Zero,                                      // a kick: the reschedule IPI handler is trivial
         };
         return new(cost, ExitEffect.None);
@@ -137,6 +139,23 @@ public static class ExitHandlers
             + (c.AvicScanPerVcpu * vm.Vcpus.Count)
             + (c.IpiDeliveryPerTarget * vm.Targets(v, e.Icr).Count(t => !t.AvicIsRunning));
         return new(cost, ExitEffect.WakeAvicTargets);
+    }
+
+    /// <summary>
+    /// handle_ept_misconfig (arch/x86/kvm/vmx/vmx.c, v5.10): a write to an address on KVM_FAST_MMIO_BUS
+    /// is served without decoding the instruction — kvm_io_bus_write finds the ioeventfd,
+    /// ioeventfd_write signals its eventfd (virt/kvm/eventfd.c) — and the instruction is skipped.
+    /// An address with no ioeventfd would go to userspace, which the model does not do.
+    /// </summary>
+    public static ExitHandling EptMisconfig(Vcpu v, in ExitInfo e)
+    {
+        StorageCosts s = v.Host.Costs.Storage;
+        if (v.Vm.IoeventfdAt(e.Data) is null)
+        {
+            throw new InvalidOperationException($"{v.Name}: MMIO write to 0x{e.Data:x} has no ioeventfd (exits to userspace are not modeled).");
+        }
+
+        return new(s.IoeventfdMmioHandler + s.EventfdSignal, ExitEffect.SignalIoeventfd);
     }
 
     /// <summary>kvm_apic_send_ipi's per-target work, plus posting the interrupt with APICv.</summary>

@@ -14,4 +14,7 @@ public enum ExternalCause
 
     /// <summary>ByteDance's passthrough timer: the guest's physical timer fired in guest mode.</summary>
     PassthroughTimer,
+
+    /// <summary>A device's interrupt (an NVMe MSI-X, a VFIO MSI) landed on this pCPU: its host handler runs during the exit.</summary>
+    DeviceInterrupt,
 }

@@ -123,4 +123,33 @@ public class ExitHandlersTests
         Assert.Equal(rome.AvicIncompleteIpiHandler + (rome.AvicScanPerVcpu * 8) + rome.IpiDeliveryPerTarget, h.Cost);
         Assert.Equal(ExitEffect.WakeAvicTargets, h.Effect);
     }
+
+    [Fact]
+    public void EptMisconfig_OnAnIoeventfd_IsTheFastMmioLookupAndEventfdSignal_ThenSignalsIt()
+    {
+        // handle_ept_misconfig: KVM_FAST_MMIO_BUS, kvm_io_bus_write -> ioeventfd_write -> eventfd_signal, no decode.
+        Vcpu v = NewVcpu();
+        var fd = new KvmLab.Model.HostOs.Eventfd("vq0");
+        v.Vm.AssignIoeventfd(0xfe003000, fd);
+
+        ExitHandling h = ExitHandlers.Handle(v, Exit(ExitReason.EptMisconfig, data: 0xfe003000));
+
+        Assert.Equal(new ExitHandling(C.Storage.IoeventfdMmioHandler + C.Storage.EventfdSignal, ExitEffect.SignalIoeventfd), h);
+        Assert.Equal(0, fd.Count); // the signal is the effect, applied once the cost has been paid
+    }
+
+    [Fact]
+    public void EptMisconfig_WithoutAnIoeventfd_IsRefused()
+    {
+        // The address would exit to userspace (KVM_EXIT_MMIO), which the model does not do.
+        Assert.Throws<InvalidOperationException>(() => ExitHandlers.Handle(NewVcpu(), Exit(ExitReason.EptMisconfig, data: 0x1234)));
+    }
+
+    [Fact]
+    public void DeviceInterrupt_InGuestMode_RunsTheDevicesHostHandlerInTheExit()
+    {
+        ExitHandling h = ExitHandlers.Handle(NewVcpu(), Exit(ExitReason.ExternalInterrupt, data: C.Storage.HostNvmeIrq.Ns, cause: ExternalCause.DeviceInterrupt));
+
+        Assert.Equal(new ExitHandling(C.Storage.HostNvmeIrq, ExitEffect.None), h);
+    }
 }

@@ -1,6 +1,6 @@
-using KvmLab.Model.Storage;
+using KvmLab.Model.Guest;
 
-namespace KvmLab.Model.Tests.Storage;
+namespace KvmLab.Model.Tests.Guest;
 
 /// <summary>
 /// The guest cpuidle-haltpoll governor against drivers/cpuidle/governors/haltpoll.c (Linux

@@ -1,4 +1,4 @@
-namespace KvmLab.Model.Storage;
+namespace KvmLab.Model.Guest;
 
 /// <summary>
 /// The guest's cpuidle-haltpoll governor (drivers/cpuidle/governors/haltpoll.c, Linux 5.4-5.10),
@@ -9,7 +9,9 @@ namespace KvmLab.Model.Storage;
 /// shrink is 0) when residency &gt; guest_halt_poll_ns and shrinking is allowed. The limit starts at
 /// 0 (haltpoll_enable_device). Defaults: 200000 ns, shrink 2, grow 2, grow_start 50000, allow_shrink.
 /// The driver (drivers/cpuidle/cpuidle-haltpoll.c) also turns host halt polling off for the vCPU
-/// through MSR_KVM_POLL_CONTROL (arch_haltpoll_enable).
+/// through MSR_KVM_POLL_CONTROL (arch_haltpoll_enable). The guest's idle loop
+/// (<see cref="GuestKernel"/>, idle mode haltpoll) asks it before every idle state and tells it
+/// how each ended; any workload can run on a guest with it.
 /// </summary>
 public sealed class GuestHaltPollGovernor
 {
@@ -32,6 +34,15 @@ public sealed class GuestHaltPollGovernor
     /// <summary>dev->poll_time_limit: the last poll ended because the limit expired.</summary>
     public bool LastPollTimedOut { get; private set; }
 
+    /// <summary>Polls that ended because a task became runnable (need_resched) before the limit.</summary>
+    public long PollHits { get; private set; }
+
+    /// <summary>Polls that ran out their limit (dev->poll_time_limit set).</summary>
+    public long PollTimeouts { get; private set; }
+
+    /// <summary>Halts (state 1) entered.</summary>
+    public long Halts { get; private set; }
+
     /// <summary>haltpoll_select: true to poll first (state 0), false to halt (state 1).</summary>
     public bool SelectPoll()
     {
@@ -53,11 +64,21 @@ public sealed class GuestHaltPollGovernor
     {
         LastWasPoll = true;
         LastPollTimedOut = timedOut;
+        if (timedOut)
+        {
+            PollTimeouts++;
+        }
+        else
+        {
+            PollHits++;
+        }
+
     }
 
     /// <summary>haltpoll_reflect after a halt (state 1): adjust_poll_limit by the halt's residency.</summary>
     public void ReflectHalt(long residencyNs)
     {
+        Halts++;
         LastWasPoll = false;
         LastPollTimedOut = false;
 

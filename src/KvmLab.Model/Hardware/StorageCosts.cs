@@ -1,19 +1,21 @@
 using KvmLab.Engine.Time;
 
-namespace KvmLab.Model.Storage;
+namespace KvmLab.Model.Hardware;
 
 /// <summary>
-/// What the storage path charges, beside the platform's <see cref="Hardware.CostProfile"/> (which
-/// it reads for exits, entries, halt polling, wake-ups and interrupt delivery). Kept in its own
-/// record so platform profiles need no storage fields. Every value is a duration of a named code
-/// path; sources and ESTIMATE reasoning are beside each value in <see cref="StorageCostProfiles"/>
-/// and in docs/MODEL.md ("Storage"). None was chosen from the ladder's published IOPS.
+/// The storage path's part of a platform's <see cref="CostProfile"/>: the host kernel's block
+/// layer and NVMe driver, KVM's ioeventfd, irqfd and VT-d wake-up paths, QEMU's event loop,
+/// virtio-blk and block drivers, and the guest's block layer. Exits, entries, halt polling, thread
+/// wake-ups, interrupt delivery and the guest's interrupt entry come from the rest of the profile,
+/// charged by the rooms that own them. Every value is a duration of a named code path; the values
+/// and their reasoning are in docs/MODEL.md ("Storage") and beside each value where the profile is
+/// built (<see cref="IntelSkylakeFamily"/>). None was chosen from the ladder's published IOPS.
 /// </summary>
-public sealed record StorageCostProfile
+public sealed record StorageCosts
 {
-    public required string Id { get; init; }
-
     // Host kernel -------------------------------------------------------------------------
+
+    /// <summary>SYSCALL/SYSRET and the entry code, both ways (a blocking syscall pays half on each side of its sleep).</summary>
     public required SimSpan SyscallEntryExit { get; init; }
 
     /// <summary>io_submit after entry: aio_get_req, blkdev direct I/O, bio, blk-mq tag, nvme_queue_rq, SQ doorbell.</summary>
@@ -40,10 +42,8 @@ public sealed record StorageCostProfile
     /// <summary>fio's own per-I/O work in userspace: get_io_u, random offset, accounting, clock reads.</summary>
     public required SimSpan FioPerIo { get; init; }
 
-    /// <summary>intel_idle C-states of the platform (the menu governor picks one per idle period).</summary>
-    public required IReadOnlyList<IdleState> IdleStates { get; init; }
-
     // KVM ---------------------------------------------------------------------------------
+
     /// <summary>EPT misconfig exit on the doorbell: fast MMIO bus lookup, ioeventfd_write (no instruction decode).</summary>
     public required SimSpan IoeventfdMmioHandler { get; init; }
 
@@ -53,10 +53,11 @@ public sealed record StorageCostProfile
     /// <summary>VFIO: vfio_msihandler in host IRQ context (entry/exit + eventfd_signal).</summary>
     public required SimSpan VfioMsiHandler { get; init; }
 
-    /// <summary>An MSI-X write or IPI reaching a running core (the platform's physical IPI latency).</summary>
-    public required SimSpan MsiDelivery { get; init; }
+    /// <summary>VT-d posted interrupt for a blocked vCPU: the wake-up vector's host handler (pi_wakeup_handler) up to the kick.</summary>
+    public required SimSpan PiWakeupHandler { get; init; }
 
     // QEMU --------------------------------------------------------------------------------
+
     /// <summary>One run_poll_handlers pass over the AioContext's poll handlers.</summary>
     public required SimSpan QemuPollIteration { get; init; }
 
@@ -91,18 +92,24 @@ public sealed record StorageCostProfile
     public required SimSpan QemuNvmeComplete { get; init; }
 
     // Guest -------------------------------------------------------------------------------
+
     /// <summary>Guest io_submit after entry: blk-mq and virtio_queue_rq / virtqueue_add_sgs.</summary>
     public required SimSpan GuestVirtioSubmit { get; init; }
 
     /// <summary>virtqueue_kick_prepare: barrier, read the device's notification suppression.</summary>
     public required SimSpan GuestKickPrepare { get; init; }
 
-    /// <summary>vring_interrupt → virtblk_done → blk_mq_complete_request → aio_complete → wake (or NVMe's nvme_irq).</summary>
+    /// <summary>vring_interrupt → virtblk_done → blk_mq_complete_request → aio_complete → wake (or NVMe's nvme_irq), per request.</summary>
     public required SimSpan GuestIrqHandler { get; init; }
 
     /// <summary>One blk_poll pass in the guest (virtio-blk iopoll prototype or nvme poll queue).</summary>
     public required SimSpan GuestPollIteration { get; init; }
 
+    // Platform ----------------------------------------------------------------------------
+
     /// <summary>Extra cost of a cross-socket transaction on the critical path (doorbell, ring or DMA).</summary>
     public required SimSpan RemoteNumaHop { get; init; }
+
+    /// <summary>A crossing between two NUMA nodes costs <see cref="RemoteNumaHop"/>; within a node nothing.</summary>
+    public SimSpan Hop(int nodeA, int nodeB) => nodeA == nodeB ? SimSpan.Zero : RemoteNumaHop;
 }
