@@ -43,6 +43,14 @@ internal static class ListCommand
             }
 
             o.WriteLine();
+            o.WriteLine(" Hajnoczi2020 storage switches (fio workload keys; src/KvmLab.Policies/Hajnoczi2020/)");
+            foreach (Policies.Hajnoczi2020.StorageSwitch sw in Policies.Hajnoczi2020.StorageSwitches.All)
+            {
+                o.WriteLine($"  {sw.Key,-28} {sw.Summary}");
+                o.WriteLine($"  {"",-28} {sw.Citation}");
+            }
+
+            o.WriteLine();
             o.WriteLine("POLICIES");
             foreach (IPolicyInfo p in FeatureCatalog.Policies)
             {

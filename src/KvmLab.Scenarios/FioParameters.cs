@@ -11,11 +11,12 @@ namespace KvmLab.Scenarios;
 /// </summary>
 public static class FioParameters
 {
+    /// <summary>fio's own job keys and the drive; the storage switches are declared in Policies/Hajnoczi2020/StorageSwitches.cs.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "rw", "bs", "iodepth", "numjobs", "runtime", "device", "device_latency", "config", "path", "iothread", "backend",
-        "polled_queues", "aio_fastpath", "io_poll", "guest_haltpoll", "multiqueue", "poll_max_ns", "poll_grow", "poll_shrink",
-        "vcpu_node", "iothread_node", "memory_node", "irq_other_cpu",
+        "rw", "bs", "iodepth", "numjobs", "runtime", "device", "device_latency", "config",
+        .. KvmLab.Policies.Hajnoczi2020.StorageSwitches.All.Select(s => s.Key),
+        "vcpu_node", "iothread_node", "memory_node",
     ];
 
     public const string Description =

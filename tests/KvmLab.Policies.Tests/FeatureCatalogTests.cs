@@ -119,4 +119,12 @@ public class FeatureCatalogTests
         var (_, exitless) = FeatureCatalog.Configure(new HashSet<string> { FeatureCatalog.PvSendIpi, FeatureCatalog.ExitlessPvIpi, FeatureCatalog.ApicV }, Max);
         Assert.IsType<ByteDance2020.ExitlessIpiDelivery>(exitless.IpiDelivery);
     }
+
+    [Fact]
+    public void StorageSwitches_AreDeclaredOnceWithACitation()
+    {
+        var keys = Hajnoczi2020.StorageSwitches.All.Select(s => s.Key).ToList();
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.All(Hajnoczi2020.StorageSwitches.All, s => Assert.False(string.IsNullOrWhiteSpace(s.Citation)));
+    }
 }

@@ -14,7 +14,8 @@ public sealed class FioDeclaration : WorkloadDeclaration
 
     /// <summary>fio's keys are read together (a named configuration, then single overrides): FioParameters checks each with its line.</summary>
     public override IReadOnlyList<WorkloadParameter> Parameters { get; } =
-        [.. FioParameters.Names.Select(n => WorkloadParameter.Custom(n, "see the README's fio section"))];
+        [.. FioParameters.Names.Select(n => WorkloadParameter.Custom(n,
+            Policies.Hajnoczi2020.StorageSwitches.All.FirstOrDefault(s => s.Key == n)?.Summary ?? "fio's job option or the drive (see the README's fio section)"))];
 
     public override IWorkload Create(WorkloadArgs args) => FioParameters.Create(args.Given, args.File);
 
