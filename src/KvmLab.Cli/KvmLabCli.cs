@@ -21,6 +21,7 @@ public static class KvmLabCli
             CalibrateCommand.Create(stdout, stderr),
             ValidateCommand.Create(stdout, stderr),
             SensitivityCommand.Create(stdout, stderr),
+            FitCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr, cancel),
             MergeCommand.Create(stdout, stderr),
             PlotCommand.Create(stdout, stderr),

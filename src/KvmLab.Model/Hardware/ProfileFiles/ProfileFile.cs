@@ -8,8 +8,10 @@ namespace KvmLab.Model.Hardware.ProfileFiles;
 
 /// <summary>
 /// The JSON form of a calibrated profile, read by <c>run/reproduce/validate --profile</c>. Every
-/// SimSpan field of <see cref="CostProfile"/> must be present as { "ns": number, "source":
-/// "measured" | "inherited", "probe": ..., "note": ... }. Errors name the file, the line and the
+/// cost field of <see cref="CostProfile"/> (<see cref="CostFields"/>, the storage part's as
+/// "Storage.X") may be present as { "ns": number, "source": "measured" | "fitted" | "estimate" |
+/// "inherited", "probe": ..., "note": ... }; an absent field keeps the base profile's value. The
+/// source becomes the profile's provenance (<see cref="CostProfile.Sources"/>). Errors name the file, the line and the
 /// key, and every number is range-checked: a cost is 0 to <see cref="MaxCostNs"/>, the TSC
 /// frequency <see cref="MinTscGhz"/> to <see cref="MaxTscGhz"/>.
 /// </summary>
@@ -34,7 +36,7 @@ public static class ProfileFile
             fields[f.Field] = new JsonObject
             {
                 ["ns"] = Math.Round(f.Ns, 1),
-                ["source"] = f.Measured ? "measured" : "inherited",
+                ["source"] = f.Source,
                 ["probe"] = f.Probe,
                 ["note"] = f.Note,
             };
@@ -116,7 +118,7 @@ public static class ProfileFile
             throw new InvalidDataException($"{path}:1: fields: missing (an object of cost fields)");
         }
 
-        var known = CostProfile.SpanFields().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var known = CostFields.All.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var kv in fields)
         {
             if (!known.Contains(kv.Key))
@@ -126,27 +128,42 @@ public static class ProfileFile
         }
 
         var origins = new List<FieldOrigin> { new("TscGhz", p.TscGhz, true, null, "") };
-        foreach (var prop in CostProfile.SpanFields())
+        var sources = new Dictionary<string, FieldSource>(baseProfile.Sources);
+        foreach (CostField field in CostFields.All)
         {
-            if (fields[prop.Name] is not JsonObject f)
+            if (fields[field.Name] is not JsonObject f)
             {
                 // A field the writing version did not know (the profile grew since): keep the base's value.
-                double inherited = ((SimSpan)prop.GetValue(p)!).Ns;
-                origins.Add(new FieldOrigin(prop.Name, inherited, false, null, $"absent from the file; inherited from {baseId}"));
+                origins.Add(new FieldOrigin(field.Name, field.Get(p).Ns, false, null, $"absent from the file; inherited from {baseId}"));
                 continue;
             }
 
-            string where = $"{path}:{LineOf(text, prop.Name)}: fields.{prop.Name}.ns";
+            string where = $"{path}:{LineOf(text, field.Name.Split('.')[^1])}: fields.{field.Name}.ns";
             double ns = Num(f, "ns", where);
             if (ns is < 0 or > MaxCostNs)
             {
                 throw new InvalidDataException($"{where}: {ns.ToString(CultureInfo.InvariantCulture)} is out of range: a cost must be from 0 to {MaxCostNs.ToString(CultureInfo.InvariantCulture)} ns");
             }
 
-            // Reflection on a fresh copy's init-only setters.
-            prop.SetValue(p, SimSpan.FromNanoseconds(ns));
-            origins.Add(new FieldOrigin(prop.Name, ns, Opt(f["source"]) == "measured", Opt(f["probe"]), Opt(f["note"]) ?? ""));
+            p = field.With(p, SimSpan.FromNanoseconds(ns));
+            string source = Opt(f["source"]) ?? "inherited";
+            string note = Opt(f["note"]) ?? "";
+            origins.Add(new FieldOrigin(field.Name, ns, source == "measured", Opt(f["probe"]), note) { Source = source });
+            switch (source)
+            {
+                case "measured":
+                    sources[field.Name] = FieldSource.Measured(Opt(f["probe"]) ?? note);
+                    break;
+                case "fitted":
+                    sources[field.Name] = FieldSource.Fitted(note);
+                    break;
+                case "estimate":
+                    sources.Remove(field.Name);
+                    break;
+            }
         }
+
+        p = p with { Sources = sources };
 
         var measurements = new Dictionary<string, double>();
         if (o["probe_medians_ns"] is JsonObject m)

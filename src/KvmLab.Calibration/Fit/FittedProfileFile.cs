@@ -1,0 +1,34 @@
+using KvmLab.Model.Hardware;
+using KvmLab.Model.Hardware.ProfileFiles;
+
+namespace KvmLab.Calibration.Fit;
+
+/// <summary>A fit's profile as a profile file: every field with its value and source (measured, fitted from which entries, or estimate).</summary>
+public static class FittedProfileFile
+{
+    public static CalibratedProfile From(FitResult r, string id)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        CostProfile p = r.Profile with
+        {
+            Id = id,
+            Summary = $"{r.Profile.Summary}; costs fitted to {Path.GetFileName(r.Catalog)}",
+            Citation = $"{r.Profile.Citation}; fitted by kvmlab fit to {r.Catalog} (median leave-one-out error {r.LooMedianErrorPercent:0.0}%)",
+        };
+        var fields = new List<FieldOrigin> { new("TscGhz", p.TscGhz, true, null, "") };
+        foreach (CostField f in CostFields.All)
+        {
+            FieldSource s = p.SourceOf(f.Name);
+            fields.Add(new FieldOrigin(f.Name, f.Get(p).Ns, s.Kind == SourceKind.Measured, null, s.Detail) { Source = s.Label });
+        }
+
+        return new CalibratedProfile
+        {
+            Profile = p,
+            BaseProfile = r.BaseProfile,
+            Fields = fields,
+            Measurements = new Dictionary<string, double>(),
+            Environment = $"fit to {r.Catalog}",
+        };
+    }
+}
