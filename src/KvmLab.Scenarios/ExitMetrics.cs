@@ -23,6 +23,15 @@ public static class ExitMetrics
             yield return new RunMetric($"exits_per_s.{r}", n / seconds, "1/s");
         }
 
+        foreach (ExitReason r in Enum.GetValues<ExitReason>())
+        {
+            long timed = all.Sum(v => v.Stats.TimedExits(r));
+            if (timed > 0)
+            {
+                yield return new RunMetric($"exit_handling_us.{r}", all.Sum(v => v.Stats.ExitTimeNs(r)) / 1000.0 / timed, "us");
+            }
+        }
+
         long total = all.Sum(v => v.Stats.TotalExits);
         long fast = all.Sum(v => v.Stats.FastpathExits);
         yield return new RunMetric("exits_per_s.total", total / seconds, "1/s");

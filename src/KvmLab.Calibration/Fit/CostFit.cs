@@ -64,7 +64,15 @@ public static class CostFit
 
             if (EntryModel.For(e, prior.Id, out string? why) is { } plan)
             {
-                rows.Add((e, plan, bound));
+                try
+                {
+                    _ = Evaluate(plan, prior);
+                    rows.Add((e, plan, bound));
+                }
+                catch (KeyNotFoundException)
+                {
+                    skipped.Add(new SkippedEntry(e.Id, e.Quantity, $"the model's scenario for it takes no such exit ({plan.Metric})"));
+                }
             }
             else
             {

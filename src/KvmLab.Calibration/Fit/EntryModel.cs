@@ -23,7 +23,13 @@ public static partial class EntryModel
     {
         ArgumentNullException.ThrowIfNull(e);
         whyNot = null;
-        double ghz = e.TscGhz ?? 0;
+        if (e.Statistic is { } st && (st.StartsWith("min", StringComparison.OrdinalIgnoreCase) || st.StartsWith("max", StringComparison.OrdinalIgnoreCase)
+            || System.Text.RegularExpressions.Regex.IsMatch(st, @"^p\d")))
+        {
+            whyNot = $"a {st.Split(' ')[0]}, and the model's quantity is a mean";
+            return null;
+        }
+
         switch (e.Quantity)
         {
             case "transition.vmx_roundtrip" when e.Unit == "cycles":
@@ -34,6 +40,28 @@ public static partial class EntryModel
                 return new Plan(Scenario(e, profileId, "kut-ipi", 2, ""), "cycles_per_ipi", null);
             default:
                 break;
+        }
+
+        if (e.Quantity.StartsWith("exit_handling.", StringComparison.Ordinal) && e.Unit == "us")
+        {
+            // perf kvm stat's average handling time, under a guest timer flood (the sources: an
+            // hrtimer-heavy guest, or a latency-bound server with dedicated pCPUs): cyclictest at
+            // 50 us in a polling-idle Linux guest keeps the vCPU in guest mode, so its timers take
+            // the TSC_DEADLINE write, preemption-timer and host-interrupt exits the entries time.
+            string? reason = e.Quantity["exit_handling.".Length..] switch
+            {
+                "MSR_WRITE" => "MsrWrite",
+                "PREEMPTION_TIMER" => "PreemptionTimer",
+                "EXTERNAL_INTERRUPT" => "ExternalInterrupt",
+                _ => null,
+            };
+            if (reason is null)
+            {
+                whyNot = $"the model has no {e.Quantity["exit_handling.".Length..]} exit";
+                return null;
+            }
+
+            return new Plan(TimerFlood(e, profileId), $"exit_handling_us.{reason}", null);
         }
 
         if (e.Quantity.StartsWith("vmexit.", StringComparison.Ordinal) && e.Unit == "cycles")
@@ -120,6 +148,16 @@ public static partial class EntryModel
     }
 
     private static bool Off(string? v) => v is not null && (v.StartsWith("false", StringComparison.Ordinal) || v.StartsWith("off", StringComparison.Ordinal) || v == "N");
+
+    private static ScenarioSpec TimerFlood(MeasurementEntry e, string profileId)
+    {
+        ScenarioSpec kut = Scenario(e, profileId, "kut-ipi", 2, "");
+        string features = string.Join(", ", kut.Features.Append(FeatureCatalog.TimerFastpath).Where(f => f != FeatureCatalog.TimerFastpath || KernelAtLeast(e.Kernel, 5, 8)).Distinct());
+        string yaml = $"name: {e.Id}\nseed: 1\nduration: 30ms\nwarmup: 2ms\nprofile: {profileId}\nmachine: {{ pcpus: 2 }}\n"
+            + $"features: [{features}]\nvms:\n  - vcpus: 1\n    pin: true\n    guest: {{ kernel: linux, apic: x2apic, hz: 1000, idle: poll }}\n"
+            + "workload:\n  type: cyclictest\n  interval_us: 50\n";
+        return ScenarioLoader.Parse(yaml, $"<catalog entry {e.Id}>");
+    }
 
     /// <summary>Whether the entry's kernel text names a release at least major.minor ("5.7-rc (kvm/queue)" counts as 5.7).</summary>
     public static bool KernelAtLeast(string? kernel, int major, int minor)

@@ -324,6 +324,14 @@ public sealed partial class Vcpu
         }
 
         SetMode(VcpuMode.InGuest, "guest");
+        if (_exitOpen)
+        {
+            // perf kvm stat's time of one exit: kvm_exit to kvm_entry, so without the hardware
+            // transitions on either side (VmExit before the tracepoint, VmEntry after it).
+            _exitOpen = false;
+            Stats.AddExitTime(_exit.Reason, (_host.Sim.Now - _exitStart).Ns - _host.Costs.VmExit.Ns - _host.Costs.VmEntry.Ns);
+        }
+
         IpiSendersWhileOut.Clear(); // Ishiguro patch 2: ipi_received cleared in vmx_vcpu_run
         if (Timer.HvElapsed)
         {

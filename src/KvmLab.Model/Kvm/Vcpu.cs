@@ -37,6 +37,8 @@ public sealed partial class Vcpu : HostThread, IEventHandler
     private Phase _phase;
     private ExitInfo _exit;
     private ExitHandling _handling;
+    private bool _exitOpen;
+    private SimTime _exitStart;
     private bool _exitFastpath;
     private bool _reenter;
     private uint _pleWindowCycles;
@@ -175,6 +177,8 @@ public sealed partial class Vcpu : HostThread, IEventHandler
     private void BeginExit(ExitReason reason, uint msr, IcrWrite icr, long data, int[]? targets, ExternalCause cause)
     {
         _exit = new ExitInfo(reason, msr, icr, data, targets, cause);
+        _exitOpen = true;
+        _exitStart = _host.Sim.Now;
         _exitFastpath = false;
         _reenter = false;
         Stats.CountExit(reason);

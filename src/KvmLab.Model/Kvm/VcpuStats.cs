@@ -7,7 +7,23 @@ public sealed class VcpuStats
 {
     private readonly long[] _exits = new long[Enum.GetValues<ExitReason>().Length];
 
+    private readonly long[] _exitNs = new long[Enum.GetValues<ExitReason>().Length];
+
     public long ExitCount(ExitReason r) => _exits[(int)r];
+
+    /// <summary>Total host time of the exits of reason <paramref name="r"/> that re-entered the guest (kvm_exit to kvm_entry).</summary>
+    public long ExitTimeNs(ExitReason r) => _exitNs[(int)r];
+
+    /// <summary>Exits of reason <paramref name="r"/> whose time is in <see cref="ExitTimeNs"/> (an exit still open at the end is not).</summary>
+    public long TimedExits(ExitReason r) => _timed[(int)r];
+
+    private readonly long[] _timed = new long[Enum.GetValues<ExitReason>().Length];
+
+    internal void AddExitTime(ExitReason r, long ns)
+    {
+        _exitNs[(int)r] += ns;
+        _timed[(int)r]++;
+    }
 
     public long TotalExits => _exits.Sum();
 
