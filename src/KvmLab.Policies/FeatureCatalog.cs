@@ -33,6 +33,7 @@ public static class FeatureCatalog
     public const string BoostUserPendingIrq = "boost-user-pending-irq";
     public const string DeboostYielder = "deboost-yielder";
     public const string IpiSenderBoost = "ipi-sender-boost";
+    public const string IpiReceivedBoost = "ipi-received-boost";
 
     /// <summary>Every feature, by source: upstream first, then each source's changes (the order they are applied in).</summary>
     public static IReadOnlyList<FeatureInfo> Every { get; } =
@@ -54,6 +55,7 @@ public static class FeatureCatalog
         new UpstreamSpinFilter(),
         new PendingIrqSpinFilter(),
         new IpiSenderSpinFilter(new UpstreamSpinFilter()),
+        new IpiSenderSpinFilter(new UpstreamSpinFilter(), anySender: true),
         new IcrIpiDelivery(pvSendIpi: false),
         new IcrIpiDelivery(pvSendIpi: true),
         new ExitlessIpiDelivery(),

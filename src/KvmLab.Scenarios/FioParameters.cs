@@ -37,10 +37,10 @@ public static class FioParameters
         ("vfio-iopoll", new StorageConfig { Path = StoragePath.VfioPassthrough, IoPoll = true }),
     ];
 
-    public static FioWorkload Create(IReadOnlyDictionary<string, ScalarValue> p, string file)
+    public static FioWorkload Create(IReadOnlyDictionary<string, ScalarValue> p, string file, string workloadKey = "workload")
     {
         ArgumentNullException.ThrowIfNull(p);
-        ScenarioException Bad(string key, string problem) => new(file, p[key].Line, $"workload.{key}", problem);
+        ScenarioException Bad(string key, string problem) => new(file, p[key].Line, $"{workloadKey}.{key}", problem);
         string Text(string key, ScalarValue v) => v.Items is null ? v.Text : throw Bad(key, "expected a single value, not a list");
 
         long Long(string key, long fallback, long min, long max)

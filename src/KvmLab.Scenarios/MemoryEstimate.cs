@@ -56,12 +56,15 @@ public static class MemoryEstimate
         Add(spec.Vms.Count == 1 ? "vms[0].vcpus" : "vms", vcpus, PerVcpu, "vCPUs");
         Add("machine.pcpus", spec.Machine.Pcpus, PerPcpu, "pCPUs");
         Add("machine.host_hogs", spec.Machine.HostHogs, PerHostThread, "host threads");
-        int n = spec.Workload.Vm >= 0 && spec.Workload.Vm < spec.Vms.Count ? spec.Vms[spec.Workload.Vm].Vcpus : 1;
         string file = spec.Source?.File ?? spec.Name;
-        WorkloadDeclaration d = WorkloadFactory.Declaration(spec.Workload, file);
-        foreach (MemoryPart part in d.Memory(d.Create(new WorkloadArgs(d, spec.Workload.Parameters, file)), n))
+        foreach (WorkloadSpec w in spec.AllWorkloads)
         {
-            Add("workload." + part.Key, part.Count, part.EachBytes, part.What);
+            int n = w.Vm >= 0 && w.Vm < spec.Vms.Count ? spec.Vms[w.Vm].Vcpus : 1;
+            WorkloadDeclaration d = WorkloadFactory.Declaration(w, file);
+            foreach (MemoryPart part in d.Memory(d.Create(new WorkloadArgs(d, w.Parameters, file, w.Key)), n))
+            {
+                Add(w.Key + "." + part.Key, part.Count, part.EachBytes, part.What);
+            }
         }
 
         parts.Sort((a, b) => b.Bytes.CompareTo(a.Bytes));

@@ -63,18 +63,38 @@ public static class ScenarioChecks
 
     private static ScenarioProblem? Workload(ScenarioSpec spec, CostProfile profile)
     {
-        if (spec.Workload.Vm < 0 || spec.Workload.Vm >= spec.Vms.Count)
+        var used = new Dictionary<int, string>();
+        foreach (WorkloadSpec w in spec.AllWorkloads)
         {
-            return new ScenarioProblem("workload.vm", $"{spec.Workload.Vm} is not a VM of the scenario (0 to {spec.Vms.Count - 1})");
+            if (w.Vm < 0 || w.Vm >= spec.Vms.Count)
+            {
+                return new ScenarioProblem(w.Key + ".vm", $"{w.Vm} is not a VM of the scenario (0 to {spec.Vms.Count - 1})");
+            }
+
+            // One benchmark per guest: two would share its run queues and the per-VM metrics could not say whose they are.
+            if (!used.TryAdd(w.Vm, w.Key))
+            {
+                return new ScenarioProblem(w.Key, $"vms[{w.Vm}] already runs {used[w.Vm]} (a VM runs one workload; the scenario's workload is in workload.vm)");
+            }
+
+            if (Fits(spec, w, profile) is { } p)
+            {
+                return p;
+            }
         }
 
+        return null;
+    }
+
+    private static ScenarioProblem? Fits(ScenarioSpec spec, WorkloadSpec ws, CostProfile profile)
+    {
         string file = spec.Source?.File ?? spec.Name;
-        WorkloadDeclaration d = WorkloadFactory.Declaration(spec.Workload, file);
-        VmSpec v = spec.Vms[spec.Workload.Vm];
-        var vm = new VmFit($"vms[{spec.Workload.Vm}]", v.Vcpus, v.Guest.Kind == Model.Guest.GuestKernelKind.Linux);
-        IWorkload w = d.Create(new WorkloadArgs(d, spec.Workload.Parameters, file));
+        WorkloadDeclaration d = WorkloadFactory.Declaration(ws, file);
+        VmSpec v = spec.Vms[ws.Vm];
+        var vm = new VmFit($"vms[{ws.Vm}]", v.Vcpus, v.Guest.Kind == Model.Guest.GuestKernelKind.Linux);
+        IWorkload w = d.Create(new WorkloadArgs(d, ws.Parameters, file, ws.Key));
         return d.FitsVm(w, vm, profile) is { } p
-            ? new ScenarioProblem(p.Key == "vcpus" ? $"{vm.Name}.vcpus" : $"workload.{p.Key}", p.Message)
+            ? new ScenarioProblem(p.Key == "vcpus" ? $"{vm.Name}.vcpus" : $"{ws.Key}.{p.Key}", p.Message)
             : null;
     }
 }

@@ -40,6 +40,16 @@ public static class ScenarioHash
             Add("workload." + k, v.Items is null ? v.Text : string.Join(",", v.Items));
         }
 
+        // A VM's own workload; absent from every scenario written before per-VM workloads, so their hashes stay.
+        foreach (WorkloadSpec w in s.VmWorkloads)
+        {
+            Add(w.Key, $"{w.Type}@{w.Vm}");
+            foreach (var (k, v) in w.Parameters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                Add(w.Key + "." + k, v.Items is null ? v.Text : string.Join(",", v.Items));
+            }
+        }
+
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(b.ToString()));
         return Convert.ToHexStringLower(hash)[..16];
     }

@@ -12,7 +12,7 @@ namespace KvmLab.Scenarios;
 /// number is range-checked against <see cref="ScenarioLimits"/> and every semantic and platform
 /// check (<see cref="ScenarioChecks"/>) runs here, so a loaded scenario can run.
 /// </summary>
-public static class ScenarioLoader
+public static partial class ScenarioLoader
 {
     private static readonly string[] TopKeys = ["name", "description", "seed", "duration", "warmup", "profile", "machine", "kvm", "features", "vms", "workload"];
 
@@ -135,7 +135,7 @@ public static class ScenarioLoader
             string key = $"vms[{i}]";
             var vm = r.Mapping(vmSeq.Children[i], key);
             r.Remember(key, vm);
-            r.CheckKeys(vm, key + ".", ["vcpus", "pin", "pin_offset", "guest", "start_jitter"]);
+            r.CheckKeys(vm, key + ".", ["vcpus", "pin", "pin_offset", "guest", "start_jitter", "workload"]);
             SimSpan jitter = r.Span(vm, key + ".start_jitter", "start_jitter", SimSpan.Zero, SimSpan.Zero, max);
             if (jitter.Ns > 0 && jitter >= duration)
             {
@@ -203,33 +203,14 @@ public static class ScenarioLoader
             throw r.Error(root, "workload", "missing; say what runs, for example 'workload: { type: kut-ipi }'");
         }
 
-        var wm = r.Mapping(wNode, "workload");
-        r.Remember("workload", wNode);
-        string type = r.String(wm, "workload.type", "type", "");
-        if (!WorkloadFactory.Types.Contains(type))
+        WorkloadSpec workload = ReadWorkload(r, wNode, "workload", vm: null, vms.Count);
+        var vmWorkloads = new List<WorkloadSpec>();
+        for (int i = 0; i < vmSeq.Children.Count; i++)
         {
-            throw r.Error(r.Child(wm, "type") ?? wNode, "workload.type", $"unknown workload '{type}' (known: {string.Join(", ", WorkloadFactory.Types)})");
-        }
-
-        int vmIndex = r.Int(wm, "workload.vm", "vm", 0, min: 0, max: vms.Count - 1);
-        var parameters = new Dictionary<string, ScalarValue>(StringComparer.Ordinal);
-        foreach (var (kNode, vNode) in wm.Children)
-        {
-            string name = r.Scalar(kNode, "workload");
-            if (name is "type" or "vm")
+            if (r.Child((YamlMappingNode)vmSeq.Children[i], "workload") is { } own)
             {
-                continue;
+                vmWorkloads.Add(ReadWorkload(r, own, $"vms[{i}].workload", vm: i, vms.Count));
             }
-
-            if (!WorkloadFactory.ParametersOf(type).Contains(name))
-            {
-                throw r.Error(kNode, $"workload.{name}", $"unknown parameter for {type} (known: {string.Join(", ", WorkloadFactory.ParametersOf(type))})");
-            }
-
-            r.Remember($"workload.{name}", vNode);
-            parameters[name] = vNode is YamlSequenceNode s
-                ? new ScalarValue("", (int)vNode.Start.Line, [.. s.Children.Select(c => r.Scalar(c, $"workload.{name}"))])
-                : new ScalarValue(r.Scalar(vNode, $"workload.{name}"), (int)vNode.Start.Line);
         }
 
         var spec = new ScenarioSpec
@@ -245,13 +226,17 @@ public static class ScenarioLoader
             HaltPollMax = haltPoll,
             TimerAdvance = timerAdvance,
             Vms = vms,
-            Workload = new WorkloadSpec { Type = type, Vm = vmIndex, Parameters = parameters },
+            Workload = workload,
+            VmWorkloads = vmWorkloads,
             Source = r.Source,
         };
 
         // The workload's parameter values (by the factory), then what needs the whole scenario:
         // the platform, and whether the workload fits its VM.
-        WorkloadFactory.Create(spec.Workload, file);
+        foreach (WorkloadSpec w in spec.AllWorkloads)
+        {
+            WorkloadFactory.Create(w, file);
+        }
         if (ScenarioChecks.Find(spec, Profiles.Find(profile)!) is { } problem)
         {
             throw problem.ToException(spec);

@@ -64,15 +64,8 @@ public static class ScenarioRunner
             }
         }
 
-        IWorkload workload = WorkloadFactory.Create(spec.Workload, spec.Name);
-        try
-        {
-            workload.Install(host, vms[spec.Workload.Vm]);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ScenarioException($"{spec.Name}: workload: {e.Message}", e);
-        }
+        IWorkload workload = Install(spec.Workload, spec, host, vms);
+        var vmWorkloads = spec.VmWorkloads.Select(w => (w.Vm, Workload: Install(w, spec, host, vms))).ToList();
 
         host.MeasureFrom = SimTime.Zero + spec.Warmup;
         for (int i = 0; i < spec.Machine.HostHogs; i++)
@@ -109,8 +102,28 @@ public static class ScenarioRunner
             SimulatedSeconds = sim.Now.Seconds,
             Events = sim.EventsProcessed,
             PrimaryMetric = workload.PrimaryMetric,
-            Metrics = [.. workload.Report(host).Select(m => new RunMetric(m.Name, m.Value, m.Unit)), .. ExitMetrics.Of(host, vms, sim.Now)],
+            Metrics =
+            [
+                .. workload.Report(host).Select(m => new RunMetric(m.Name, m.Value, m.Unit)),
+                .. vmWorkloads.SelectMany(w => w.Workload.Report(host).Select(m => new RunMetric($"vm{w.Vm}.{m.Name}", m.Value, m.Unit))),
+                .. ExitMetrics.Of(host, vms, sim.Now),
+            ],
             Summary = workload.Summary(host),
         };
+    }
+
+    private static IWorkload Install(WorkloadSpec w, ScenarioSpec spec, HostContext host, List<Vm> vms)
+    {
+        IWorkload workload = WorkloadFactory.Create(w, spec.Name);
+        try
+        {
+            workload.Install(host, vms[w.Vm]);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ScenarioException($"{spec.Name}: {w.Key}: {e.Message}", e);
+        }
+
+        return workload;
     }
 }

@@ -35,6 +35,16 @@ public sealed record ScenarioSpec
 
     public required WorkloadSpec Workload { get; init; }
 
+    /// <summary>
+    /// Workloads other VMs run beside <see cref="Workload"/> (a VM's own <c>workload:</c> key): the
+    /// overcommitted hosts of the sources run different benchmarks per VM. Their metrics are
+    /// reported as <c>vm&lt;i&gt;.&lt;metric&gt;</c>; the run's length and primary metric stay the main workload's.
+    /// </summary>
+    public IReadOnlyList<WorkloadSpec> VmWorkloads { get; init; } = [];
+
+    /// <summary>The main workload, then each VM's own.</summary>
+    public IEnumerable<WorkloadSpec> AllWorkloads => VmWorkloads.Prepend(Workload);
+
     /// <summary>The file and key lines it was loaded from, for errors found later; null for a spec built in code. Not part of <see cref="ScenarioHash"/>.</summary>
     public ScenarioSource? Source { get; init; }
 }
@@ -62,6 +72,9 @@ public sealed record WorkloadSpec
     public int Vm { get; init; }
 
     public IReadOnlyDictionary<string, ScalarValue> Parameters { get; init; } = new Dictionary<string, ScalarValue>();
+
+    /// <summary>Its key in the scenario file, for errors: <c>workload</c>, or <c>vms[i].workload</c> for a VM's own. Not part of the hash.</summary>
+    public string Key { get; init; } = "workload";
 }
 
 /// <summary>A scalar from a scenario file with where it came from, for error messages.</summary>

@@ -17,12 +17,12 @@ public static class WorkloadFactory
     {
         ArgumentNullException.ThrowIfNull(spec);
         return WorkloadRegistry.Find(spec.Type)
-            ?? throw new ScenarioException($"{file}: workload.type: unknown workload '{spec.Type}' (known: {string.Join(", ", Types)})");
+            ?? throw new ScenarioException($"{file}: {spec.Key}.type: unknown workload '{spec.Type}' (known: {string.Join(", ", Types)})");
     }
 
     public static IWorkload Create(WorkloadSpec spec, string file = "<scenario>")
     {
         WorkloadDeclaration d = Declaration(spec, file);
-        return d.Create(new WorkloadArgs(d, spec.Parameters, file));
+        return d.Create(new WorkloadArgs(d, spec.Parameters, file, spec.Key));
     }
 }

@@ -127,4 +127,15 @@ public class FeatureCatalogTests
         Assert.Equal(keys.Count, keys.Distinct().Count());
         Assert.All(Hajnoczi2020.StorageSwitches.All, s => Assert.False(string.IsNullOrWhiteSpace(s.Citation)));
     }
+
+    [Fact]
+    public void IshigurosTwoFilterVariants_AreOneChoice()
+    {
+        var both = FeatureCatalog.Problem(new HashSet<string> { FeatureCatalog.IpiSenderBoost, FeatureCatalog.IpiReceivedBoost }, Model.Hardware.CpuVendor.Intel, guestX2Apic: true);
+        Assert.NotNull(both);
+        Assert.Contains("enable one", both!.Value.Message);
+
+        var (_, p) = FeatureCatalog.Configure(new HashSet<string> { FeatureCatalog.IpiReceivedBoost }, Max);
+        Assert.Equal("ishiguro2021/ipi-received-spin-filter", ((IPolicyInfo)p.SpinFilter).Id);
+    }
 }

@@ -17,6 +17,7 @@ public class SpinCandidateFilterTests
     private static readonly ISpinCandidateFilter Linux513 = new PendingIrqSpinFilter();
     private static readonly ISpinCandidateFilter Ishiguro = new IpiSenderSpinFilter(Upstream);
     private static readonly ISpinCandidateFilter IshiguroOn513 = new IpiSenderSpinFilter(Linux513);
+    private static readonly ISpinCandidateFilter IshiguroBool = new IpiSenderSpinFilter(Upstream, anySender: true);
 
     // A preempted kernel-mode vCPU: the lock holder PLE is meant to find.
     private static readonly SpinCandidate Holder = new(3, Ready: true, Blocked: false, DyRunnable: false, Preempted: true,
@@ -103,5 +104,27 @@ public class SpinCandidateFilterTests
         var user = Holder with { InKernel = false, PendingInterrupt = true };
         Assert.Null(IshiguroOn513.Filter(user, Me, true).Skip);
         Assert.Equal(SpinSkip.PreemptedInUserMode, Ishiguro.Filter(user, Me, true).Skip);
+    }
+
+    [Fact]
+    public void IpiReceivedBool_AnySendersIpiMakesAHaltedCandidateEligible_TheSpinnersOwnBitIsNotNeeded()
+    {
+        var woken = Holder with { Preempted = false, Blocked = true, DyRunnable = true };
+        Assert.Equal(SpinSkip.NotAnIpiSender, IshiguroBool.Filter(woken, Me, true).Skip);
+        Assert.Null(IshiguroBool.Filter(woken with { IpiReceived = true }, Me, true).Skip);
+
+        // The bitmap variant still refuses: the IPI came from another vCPU than this spinner.
+        Assert.Equal(SpinSkip.NotAnIpiSender, Ishiguro.Filter(woken with { IpiReceived = true }, Me, true).Skip);
+    }
+
+    [Fact]
+    public void IpiReceivedBool_AUserModeCandidateThatReceivedAnyIpi_IsYieldedTo()
+    {
+        var user = Holder with { InKernel = false };
+        var (skip, _, mark) = IshiguroBool.Filter(user, Me, true);
+        Assert.Equal(SpinSkip.PreemptedInUserMode, skip);
+        Assert.True(mark);
+        Assert.Null(IshiguroBool.Filter(user with { IpiReceived = true }, Me, true).Skip);
+        Assert.Equal(SpinSkip.PreemptedInUserMode, Ishiguro.Filter(user with { IpiReceived = true }, Me, true).Skip);
     }
 }

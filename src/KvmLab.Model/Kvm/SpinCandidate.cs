@@ -20,4 +20,11 @@ public readonly record struct SpinCandidate(
     bool PendingInterrupt,
     bool InSpinLoop,
     bool DyEligible,
-    bool IpiFromSpinner);
+    bool IpiFromSpinner)
+{
+    /// <summary>
+    /// The simpler variant discussed in the Ishiguro RFC thread: one bool ipi_received per vCPU, set
+    /// by an IPI from any vCPU while it was scheduled out, instead of the per-sender bitmap.
+    /// </summary>
+    public bool IpiReceived { get; init; }
+}

@@ -39,7 +39,10 @@ public static class VcpuOnSpin
             var c = new SpinCandidate(
                 i, v.Ready, v.Mode == VcpuMode.Blocked, v.PvUnhalted || (posted && v.HasPendingInterrupt),
                 v.Preempted, v.PreemptedInKernel, posted && v.HasPendingInterrupt, v.InSpinLoop, v.DyEligible,
-                opts.IpiSenderAware && v.IpiSendersWhileOut.Contains(me.Index));
+                opts.IpiSenderAware && v.IpiSendersWhileOut.Contains(me.Index))
+            {
+                IpiReceived = opts.IpiSenderAware && v.IpiSendersWhileOut.Count > 0,
+            };
             (SpinSkip? skip, bool toggle, bool markSender) = vm.Policies.SpinFilter.Filter(c, me.Index, yieldToKernelMode);
             if (toggle)
             {

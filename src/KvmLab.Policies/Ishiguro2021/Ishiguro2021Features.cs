@@ -13,6 +13,18 @@ public static class Ishiguro2021Features
                 // The ipi_received bitmap is kept while scheduled out, and the filter reads it.
                 s.DirectedYield(d => d with { IpiSenderAware = true });
                 s.SpinFilter = new IpiSenderSpinFilter(s.SpinFilter);
+            })
+        {
+            Conflict = c => c.Enabled.Contains(FeatureCatalog.IpiReceivedBoost)
+                ? new("ipi-sender-boost and ipi-received-boost are two variants of the same filter; enable one", false)
+                : null,
+        },
+        new(FeatureCatalog.IpiReceivedBoost, "Ishiguro (RFC thread's simpler variant): boost halted or user-mode candidates that received any IPI while out (bool ipi_received)",
+            "RFC thread \"[RFC PATCH 0/2] Mitigating Excessive Pause-Loop Exiting in VM-Agnostic KVM\", kvm@vger.kernel.org, April 2021", false, s =>
+            {
+                // Same bookkeeping as patch 2 (set on IPI delivery while out, cleared on entry); the filter reads only whether any bit is set.
+                s.DirectedYield(d => d with { IpiSenderAware = true });
+                s.SpinFilter = new IpiSenderSpinFilter(s.SpinFilter, anySender: true);
             }),
     ];
 }

@@ -17,7 +17,7 @@ public sealed class FioDeclaration : WorkloadDeclaration
         [.. FioParameters.Names.Select(n => WorkloadParameter.Custom(n,
             Policies.Hajnoczi2020.StorageSwitches.All.FirstOrDefault(s => s.Key == n)?.Summary ?? "fio's job option or the drive (see the README's fio section)"))];
 
-    public override IWorkload Create(WorkloadArgs args) => FioParameters.Create(args.Given, args.File);
+    public override IWorkload Create(WorkloadArgs args) => FioParameters.Create(args.Given, args.File, args.Key);
 
     public override WorkloadProblem? FitsVm(IWorkload workload, VmFit vm, CostProfile profile)
     {

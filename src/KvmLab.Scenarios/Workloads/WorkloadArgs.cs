@@ -14,8 +14,9 @@ public sealed class WorkloadArgs
     private readonly Dictionary<string, string> _choices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<int>> _lists = new(StringComparer.Ordinal);
 
-    public WorkloadArgs(WorkloadDeclaration declaration, IReadOnlyDictionary<string, ScalarValue> given, string file)
+    public WorkloadArgs(WorkloadDeclaration declaration, IReadOnlyDictionary<string, ScalarValue> given, string file, string key = "workload")
     {
+        Key = key;
         ArgumentNullException.ThrowIfNull(declaration);
         ArgumentNullException.ThrowIfNull(given);
         File = file;
@@ -25,13 +26,16 @@ public sealed class WorkloadArgs
         {
             if (!_declared.TryGetValue(name, out WorkloadParameter? p))
             {
-                throw new ScenarioException(file, v.Line, $"workload.{name}",
+                throw new ScenarioException(file, v.Line, $"{key}.{name}",
                     $"unknown parameter for {declaration.Id} (known: {string.Join(", ", declaration.Parameters.Select(x => x.Name))})");
             }
 
             Read(p, v);
         }
     }
+
+    /// <summary>The workload's key in the file (<c>workload</c> or <c>vms[i].workload</c>), for errors.</summary>
+    public string Key { get; }
 
     /// <summary>The scenario file, for errors a declaration finds in its own custom parameters.</summary>
     public string File { get; }
@@ -62,7 +66,7 @@ public sealed class WorkloadArgs
 
     /// <summary>A problem with a given value, as file:line:key.</summary>
     public ScenarioException Error(string name, string problem) =>
-        new(File, Given.TryGetValue(name, out ScalarValue? v) ? v.Line : 1, $"workload.{name}", problem);
+        new(File, Given.TryGetValue(name, out ScalarValue? v) ? v.Line : 1, $"{Key}.{name}", problem);
 
     private WorkloadParameter Declared(string name) =>
         _declared.TryGetValue(name, out WorkloadParameter? p) ? p : throw new InvalidOperationException($"workload parameter '{name}' is not declared");

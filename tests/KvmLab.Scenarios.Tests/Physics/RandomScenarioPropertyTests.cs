@@ -121,6 +121,11 @@ public class RandomScenarioPropertyTests
             features.Remove(FeatureCatalog.Avic);
         }
 
+        if (features.Contains(FeatureCatalog.IpiSenderBoost))
+        {
+            features.Remove(FeatureCatalog.IpiReceivedBoost); // two variants of one filter
+        }
+
         if (features.Contains(FeatureCatalog.ExitlessPvIpi) && (!features.Contains(FeatureCatalog.ApicV) || apic == "xapic"))
         {
             features.Remove(FeatureCatalog.ExitlessPvIpi);
