@@ -55,6 +55,7 @@ public static class ProbeCatalogWriter
             y.AppendLine("  scenario:");
             y.AppendLine(CultureInfo.InvariantCulture, $"    probe: {p.Probe}");
             y.AppendLine(CultureInfo.InvariantCulture, $"  citation: {Q($"kvmlab probe on this host ({source})")}");
+            y.AppendLine(CultureInfo.InvariantCulture, $"  verified: {Q($"measured here; {source} holds the run's n, min, p99, max and KVM's counters for it{(p.ExitsConfirmed is bool ex ? $" (exits confirmed by KVM's counters: {(ex ? "yes" : "no")})" : "")}")}");
             string note = usable ? p.Note : $"median {ProbeRunReader.Ns(v)} ns at or below zero: a difference of two loops dominated by noise (docs/PVM.md 2.1); not fitted. {p.Note}";
             if (note.Length > 0)
             {
