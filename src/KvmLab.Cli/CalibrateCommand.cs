@@ -127,7 +127,7 @@ internal static class CalibrateCommand
         foreach (FieldOrigin f in c.Fields)
         {
             string value = f.Field == "TscGhz" ? $"{f.Ns:0.000} GHz" : $"{f.Ns:0.0} ns";
-            sb.AppendLine(CultureInfo.InvariantCulture, $"  {f.Field,-28} {value,12}  {(f.Measured ? "measured" : "inherited"),-9} {f.Probe ?? ""}{(f.Probe is null ? "" : ": ")}{f.Note}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"  {f.Field,-28} {value,12}  {f.Source,-9} {f.Probe ?? ""}{(f.Probe is null ? "" : ": ")}{f.Note}");
         }
 
         return sb.ToString();

@@ -6,7 +6,8 @@ namespace KvmLab.Calibration.Pvm;
 
 /// <summary>
 /// `kvmlab calibrate` on a PVM host (docs/PVM.md 4.4): the VMX exit split means nothing here, so
-/// the probes that isolate one PVM switch set its field directly, and every other field keeps
+/// the probes that isolate one PVM switch set its field directly (recorded as fitted from that
+/// probe, so a validation refits it with leave-one-out), and every other field keeps
 /// pvm-here's value (the instruction classes come from the microbenchmark, never from a probe; the
 /// costs only a fit gives are left to `kvmlab fit` / `validate`, which refit them with leave-one-out):
 /// <list type="bullet">
@@ -66,7 +67,9 @@ public static class PvmCalibration
             if (set.TryGetValue(f.Name, out var v))
             {
                 p = f.With(p, SimSpan.FromNanoseconds(v.Ns));
-                fields.Add(new FieldOrigin(f.Name, v.Ns, true, v.Probe, v.Note));
+                // "fitted", not "measured": a one-to-one reading of a probe the validation also
+                // scores, so validate's refit frees it and its leave-one-out error stays honest.
+                fields.Add(new FieldOrigin(f.Name, v.Ns, false, v.Probe, v.Note) { Source = "fitted" });
             }
             else
             {

@@ -29,6 +29,13 @@ public sealed record PvmCosts
     /// <summary>A ring-3 fault (#PF on MMIO, #GP) from natively running guest code into KVM's in-kernel handler and back to native execution.</summary>
     public SimSpan NativeExit { get; init; }
 
+    /// <summary>
+    /// The part of <see cref="NativeExit"/> after the emulated access has taken effect: the switch
+    /// back to native ring 3 (trampoline re-armed, IRET). An ICR store from native code sends its
+    /// IPI this long before the sender runs again.
+    /// </summary>
+    public SimSpan NativeExitReturn { get; init; }
+
     /// <summary>Return from KVM_RUN to the VMM and the next KVM_RUN, from emulated mode.</summary>
     public SimSpan UserExit { get; init; }
 

@@ -64,6 +64,7 @@ public static class PvmHere
                 EmulatedRmw = Ns(1651),     // measured: microbenchmark M
                 EmulatedIret = Ns(2195),    // measured: microbenchmark I (1358-3318)
                 NativeExit = Ns(3115),      // calibrate mapping: exits/mmio-ioeventfd-cpl3
+                NativeExitReturn = Ns(1558), // ESTIMATE: half of NativeExit, the switch back taken as long as the switch in (both a trampoline pass and a ring change)
                 UserExit = Ns(8938),        // calibrate mapping: exits/mmio-user-cpl0 - (EmulatedStore - EmulatedAlu)
                 UserExitNativeReload = Ns(21086), // calibrate mapping: exits/mmio-user-cpl3 - NativeExit - UserExit
                 InterruptInject = Ns(4937), // fitted (fit A D_inj); the self-IPI microbenchmark gives 3411

@@ -31,7 +31,9 @@ public static class PvmPingPong
         }
 
         double E(GuestCode g) => g.Emulated(c).Ns;
-        double send = s.SenderRing0 ? E(s.Send) : c.NativeExit.Ns;           // CPL3: the ICR store faults (#PF, MMIO) and is emulated
+        // CPL3: the ICR store faults (#PF, MMIO) and is emulated; the IPI is sent before the switch back to native.
+        double send = s.SenderRing0 ? E(s.Send) : Math.Max(0, c.NativeExit.Ns - c.NativeExitReturn.Ns);
+        double resume = s.SenderRing0 ? send : c.NativeExit.Ns;
         double detect = s.SenderRing0 ? (E(s.WaitPass) / 2) + E(s.Closing) : p.CacheLineTransfer.Ns;
         double gap = s.SenderRing0 ? E(s.SenderGap) : 0;
         double head = E(s.Head), tail = E(s.Tail), idle = s.Rest == PvmReceiverRest.HaltRing0 ? E(s.Idle) : 0;
@@ -77,7 +79,7 @@ public static class PvmPingPong
             passStart = inject;
             double ack = inject + c.InterruptInject.Ns + head;
             receiverFree = ack + tail + idle;
-            double seen = Math.Max(ack + detect, pending);
+            double seen = Math.Max(ack + detect, start + resume);
             if (k >= Warmup)
             {
                 trips.Add(seen - start);
