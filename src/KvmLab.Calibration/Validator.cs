@@ -39,10 +39,18 @@ public static class Validator
 
     public static List<ValidationRow> Validate(CalibratedProfile profile, IReadOnlyDictionary<string, double> measured)
     {
+        ArgumentNullException.ThrowIfNull(profile);
+        return Validate(profile.Profile, measured);
+    }
+
+    /// <summary>The VMX/SVM cases on <paramref name="profile"/> (a PVM profile is validated by Pvm.PvmValidator instead).</summary>
+    public static List<ValidationRow> Validate(KvmLab.Model.Hardware.CostProfile profile, IReadOnlyDictionary<string, double> measured)
+    {
+        ArgumentNullException.ThrowIfNull(measured);
         var rows = new List<ValidationRow>();
         foreach (ValidationCase c in Cases)
         {
-            RunResult r = ScenarioRunner.Run(ScenarioFor(c), profileOverride: profile.Profile);
+            RunResult r = ScenarioRunner.Run(ScenarioFor(c), profileOverride: profile);
             double predictedNs = r.Metrics.First(m => m.Name == "ipi_round_p50").Value * 1000;
             rows.Add(new ValidationRow(c.Name, c.Probe, predictedNs, measured.TryGetValue(c.Probe, out double m) ? m : null));
         }

@@ -36,7 +36,7 @@ internal static class ListCommand
                 foreach (FeatureInfo f in source)
                 {
                     string marks = (f.OnByDefault ? " *" : "") + (f.RequiresTrustedGuest ? " !" : "");
-                    string needs = f.Needs is { } v ? $" [{(v == CpuVendor.Intel ? "Intel VMX" : "AMD SVM")} only]" : "";
+                    string needs = f.Needs is { } v ? $" [{(v == CpuVendor.Intel ? "Intel VMX" : v == CpuVendor.Amd ? "AMD SVM" : "PVM")} only]" : "";
                     o.WriteLine($"  {f.Id + marks,-28} {f.Summary}{needs}");
                     o.WriteLine($"  {"",-28} {f.Citation}");
                 }

@@ -97,8 +97,7 @@ public static class FeatureCatalog
         {
             if (f.Needs is CpuVendor needs && needs != vendor)
             {
-                string want = needs == CpuVendor.Intel ? "Intel VMX" : "an AMD host";
-                return (f.Id, want, true, false);
+                return (f.Id, VendorText(needs), true, false);
             }
         }
 
@@ -112,6 +111,24 @@ public static class FeatureCatalog
 
         return null;
     }
+
+    /// <summary>What a feature that needs <paramref name="needs"/> needs, in words.</summary>
+    public static string VendorText(CpuVendor needs) => needs switch
+    {
+        CpuVendor.Intel => "Intel VMX",
+        CpuVendor.Amd => "an AMD host",
+        CpuVendor.Pvm => "a PVM host",
+        _ => throw new ArgumentOutOfRangeException(nameof(needs), needs, null),
+    };
+
+    /// <summary>A host of <paramref name="vendor"/>, in words (what the refusal says the profile is).</summary>
+    public static string HostText(CpuVendor vendor) => vendor switch
+    {
+        CpuVendor.Intel => "Intel",
+        CpuVendor.Amd => "an AMD host",
+        CpuVendor.Pvm => "a PVM host (kvm_pvm: no VMX or SVM, so no APICv, AVIC, posted interrupts or preemption timer)",
+        _ => throw new ArgumentOutOfRangeException(nameof(vendor), vendor, null),
+    };
 
     private static IEnumerable<FeatureInfo> From(string source, IReadOnlyList<FeatureInfo> features) => features.Select(f => f with { Source = source });
 }

@@ -42,8 +42,13 @@ public static class ScenarioChecks
         {
             if (FeatureCatalog.Find(id)?.Needs is CpuVendor needs && needs != profile.Vendor)
             {
-                return needs == CpuVendor.Intel ? VendorProblem(id, "Intel VMX", "an AMD host") : VendorProblem(id, "an AMD host", "Intel");
+                return VendorProblem(id, FeatureCatalog.VendorText(needs), FeatureCatalog.HostText(profile.Vendor));
             }
+        }
+
+        if (profile.Vendor == CpuVendor.Pvm && Pvm(spec, profile) is { } pvm)
+        {
+            return pvm;
         }
 
         var enabled = spec.Features.ToHashSet(StringComparer.Ordinal);
@@ -59,6 +64,25 @@ public static class ScenarioChecks
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A PVM host (docs/PVM.md) emulates guest ring 0 instruction by instruction: a Linux guest that
+    /// is not PVM-aware would spend milliseconds per interrupt, and a PVM-enabled guest kernel is
+    /// not modelled yet. The event simulator's exit path is VMX/SVM's; PVM's paths are modelled
+    /// where the probes exercise them (Model/Kvm/Pvm, `kvmlab validate`), so a run is refused.
+    /// </summary>
+    private static ScenarioProblem? Pvm(ScenarioSpec spec, CostProfile profile)
+    {
+        for (int i = 0; i < spec.Vms.Count; i++)
+        {
+            if (spec.Vms[i].Guest.Kind == Model.Guest.GuestKernelKind.Linux)
+            {
+                return new ScenarioProblem($"vms[{i}].guest.kernel", $"a Linux guest needs PVM mode (a PVM-enabled guest kernel); profile '{profile.Id}' is a PVM host and emulates ring 0");
+            }
+        }
+
+        return new ScenarioProblem("profile", $"'{profile.Id}' is a PVM host: the event simulator models VMX/SVM exits; PVM's paths are modelled for the probes ('kvmlab validate --profile {profile.Id}', docs/PVM.md)");
     }
 
     private static ScenarioProblem? Workload(ScenarioSpec spec, CostProfile profile)

@@ -30,6 +30,25 @@ public static partial class EntryModel
             return null;
         }
 
+        if (e.Quantity.StartsWith("probe.", StringComparison.Ordinal))
+        {
+            // A `kvmlab probe` median of a PVM host (docs/PVM.md): the PVM probe model computes it.
+            string probe = e.Quantity["probe.".Length..];
+            if (Profiles.Find(profileId) is { Vendor: not CpuVendor.Pvm })
+            {
+                whyNot = $"a PVM host's probe, and profile '{profileId}' is not a PVM profile";
+                return null;
+            }
+
+            if (!Pvm.PvmProbeModel.Knows(probe))
+            {
+                whyNot = $"no PVM model of probe '{probe}'";
+                return null;
+            }
+
+            return new Plan(null, null, p => Pvm.PvmProbeModel.PredictNs(probe, p));
+        }
+
         switch (e.Quantity)
         {
             case "transition.vmx_roundtrip" when e.Unit == "cycles":

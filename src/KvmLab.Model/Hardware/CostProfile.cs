@@ -16,7 +16,7 @@ public sealed record CostProfile
 
     public required string Citation { get; init; }
 
-    /// <summary>Whose virtualization extensions the host has (VMX with APICv, or SVM with AVIC).</summary>
+    /// <summary>Whose virtualization the host has (VMX with APICv, SVM with AVIC, or PVM with none).</summary>
     public CpuVendor Vendor { get; init; } = CpuVendor.Intel;
 
     /// <summary>
@@ -184,6 +184,11 @@ public sealed record CostProfile
 
     /// <summary>The block I/O path's own code paths: host block layer, ioeventfd/irqfd, QEMU, guest drivers.</summary>
     public required StorageCosts Storage { get; init; }
+
+    // --- PVM flavour (docs/PVM.md) ---
+
+    /// <summary>The PVM flavour's costs; <see cref="PvmCosts.None"/> (all zero) on VMX and SVM hosts.</summary>
+    public PvmCosts Pvm { get; init; } = PvmCosts.None;
 
     /// <summary>The longest single charge a profile may hold: every cost the model charges is below a second.</summary>
     public static readonly SimSpan MaxCharge = SimSpan.FromSeconds(1);

@@ -14,6 +14,7 @@ public static class Profiles
         IntelSkylakeFamily.XeonPlatinum8260(),
         IntelSkylakeFamily.XeonGold5218(),
         AmdRome.Epyc7002(),
+        PvmHere.Profile(),
     ];
 
     public static CostProfile? Find(string id) =>
