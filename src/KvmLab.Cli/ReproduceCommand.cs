@@ -92,28 +92,26 @@ internal static class ReproduceCommand
             InvariantLevel? checks = p.GetValue(check) ? InvariantLevel.Full : null;
             bool allReproduced = true;
             var progress = new Progress(err);
-            var results = new List<ExperimentResult>();
-            for (int i = 0; i < chosen.Count; i++)
+            // One path for every experiment: --profile, --check, --scenario and --jobs reach each alike. All
+            // runs of all experiments share one pool (so two cores stay busy across experiments of very
+            // different cost); the results are printed in the experiments' order once all have run.
+            string label = $"reproduce: {chosen.Count} experiment(s), {n} job(s)";
+            IReadOnlyList<ExperimentResult> results = ExperimentRunner.RunAll(chosen, s, new RunOptions
             {
-                Experiment e = chosen[i];
-                string label = $"[{i + 1}/{chosen.Count}] {e.Id}";
-                // One path for every experiment: --profile, --check, --scenario and --jobs reach each alike.
-                ExperimentResult r = ExperimentRunner.Run(e, s, new RunOptions
-                {
-                    Profile = costs,
-                    Checks = checks,
-                    Rewrite = over is null ? null : over.Apply,
-                    OverrideDescription = over?.Describe(e),
-                    Jobs = n,
-                    Progress = (done, total) => progress.Report(label, done, total),
-                });
-                progress.Done();
+                Profile = costs,
+                Checks = checks,
+                Rewrite = over is null ? null : over.Apply,
+                Jobs = n,
+                Progress = (done, total) => progress.Report(label, done, total),
+            }, over is null ? null : over.Describe);
+            progress.Done();
+            foreach (ExperimentResult r in results)
+            {
                 allReproduced &= r.Reproduced;
-                results.Add(r);
                 o.WriteLine(p.GetValue(json) ? ExperimentReport.Json(r) : ExperimentReport.Table(r));
-                o.Flush();
             }
 
+            o.Flush();
             if (!p.GetValue(json))
             {
                 o.WriteLine($"{chosen.Count} experiment(s); all reproduced: {(allReproduced ? "yes" : "no")}");

@@ -8,29 +8,54 @@ namespace KvmLab.Experiments;
 /// <summary>Runs every variant of an experiment over its replications, in parallel, and judges them.</summary>
 public static class ExperimentRunner
 {
-    public static ExperimentResult Run(Experiment e, ulong seed, RunOptions? options = null)
+    public static ExperimentResult Run(Experiment e, ulong seed, RunOptions? options = null) => RunAll([e], seed, options)[0];
+
+    /// <summary>
+    /// Every run of every experiment (variants x replications) goes into one pool, so the workers
+    /// stay busy across experiments of very different cost; the results come back in the
+    /// experiments' order whatever the job count.
+    /// </summary>
+    /// <param name="overrideFor">Per experiment, what a scenario rewrite changes in it (replaces <see cref="RunOptions.OverrideDescription"/>).</param>
+    public static IReadOnlyList<ExperimentResult> RunAll(IReadOnlyList<Experiment> experiments, ulong seed, RunOptions? options = null,
+        Func<Experiment, string?>? overrideFor = null)
     {
-        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(experiments);
         RunOptions o = options ?? new RunOptions();
-        // Every (variant, replication) is one independent run; the pool returns them in this order.
+        // Every (experiment, variant, replication) is one independent run; the pool returns them in this order.
         var work = new List<(ScenarioSpec Spec, int Replication)>();
-        foreach (Variant v in e.Variants)
+        foreach (Experiment e in experiments)
         {
-            ScenarioSpec spec = (o.Rewrite?.Invoke(v.Scenario) ?? v.Scenario) with { Seed = seed };
-            for (int r = 0; r < e.Replications; r++)
+            foreach (Variant v in e.Variants)
             {
-                work.Add((spec, r));
+                ScenarioSpec spec = (o.Rewrite?.Invoke(v.Scenario) ?? v.Scenario) with { Seed = seed };
+                for (int r = 0; r < e.Replications; r++)
+                {
+                    work.Add((spec, r));
+                }
             }
         }
 
         IReadOnlyList<RunResult> runs = LocalPool.Map(work, o.Jobs,
             w => ScenarioRunner.Run(w.Spec, w.Replication, profileOverride: o.Profile, checks: o.Checks), o.Progress);
-        var results = new List<VariantResult>();
-        for (int i = 0; i < e.Variants.Count; i++)
+        var results = new List<ExperimentResult>();
+        int at = 0;
+        foreach (Experiment e in experiments)
         {
-            results.Add(Summarise(e, e.Variants[i], [.. runs.Skip(i * e.Replications).Take(e.Replications)]));
+            var variants = new List<VariantResult>();
+            foreach (Variant v in e.Variants)
+            {
+                variants.Add(Summarise(e, v, [.. runs.Skip(at).Take(e.Replications)]));
+                at += e.Replications;
+            }
+
+            results.Add(Judge(e, seed, variants, overrideFor is null ? o.OverrideDescription : overrideFor(e)));
         }
 
+        return results;
+    }
+
+    private static ExperimentResult Judge(Experiment e, ulong seed, List<VariantResult> results, string? overrideDescription)
+    {
         VariantResult b = results[0];
         VariantResult x = results[^1];
         double change = 100.0 * (x.Mean - b.Mean) / b.Mean;
@@ -47,8 +72,8 @@ public static class ExperimentRunner
             OrderViolations = e.JudgedPerVariant
                 ? Verdict.OrderViolations([.. results.Select(r => (r.Name, r.Mean, r.Variant.Published ?? double.NaN))], e.TiePercent)
                 : [],
-            Comparable = o.OverrideDescription is null,
-            Override = o.OverrideDescription,
+            Comparable = overrideDescription is null,
+            Override = overrideDescription,
         };
     }
 

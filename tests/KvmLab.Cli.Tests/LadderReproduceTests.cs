@@ -120,4 +120,28 @@ public class LadderReproduceTests
             File.Delete(path);
         }
     }
+
+    /// <summary>Issue 15: runs in parallel on the sweeps' pool, the same bytes for any job count.</summary>
+    [Fact]
+    public void Reproduce_Jobs_GivesTheSameBytesAsOneJob()
+    {
+        string[] ids = ["exitless-pv-ipi.single-ipi", "timer-fastpath-cyclictest", "ipi-fastpath-unittest"];
+        var (c1, one, _) = Cli(["reproduce", .. ids, "--json", "--jobs", "1"]);
+        var (c3, three, _) = Cli(["reproduce", .. ids, "--json", "--jobs", "3"]);
+        Assert.Equal(0, c1);
+        Assert.Equal(0, c3);
+        Assert.Equal(3, one.Trim().Split('\n').Length);
+        Assert.Equal(one, three);
+        var (t1, table1, _) = Cli(["reproduce", .. ids, "--jobs", "1"]);
+        var (t2, table2, _) = Cli(["reproduce", .. ids, "--jobs", "2"]);
+        Assert.Equal(table1, table2);
+    }
+
+    [Fact]
+    public void Reproduce_JobsZero_IsAUsageError()
+    {
+        var (code, _, stderr) = Cli("reproduce", "ipi-fastpath-unittest", "--jobs", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--jobs 0 is out of range", stderr, StringComparison.Ordinal);
+    }
 }
