@@ -26,6 +26,25 @@ internal static class CommonOptions
 
     public static Option<int> Samples(string description) => new("--samples") { Description = $"{description} ({MinSamples} to {MaxSamples})", DefaultValueFactory = _ => 10000 };
 
+    /// <summary>The most runs at once a command accepts (a sanity bound, far above any core count here).</summary>
+    public const int MaxJobs = 1024;
+
+    /// <param name="what">What runs at once, for the help text.</param>
+    public static Option<int?> Jobs(string what) => new("--jobs") { Description = $"{what} run at once on the local cores (default: the number of cores); the output is the same bytes for any value" };
+
+    /// <summary>The --jobs value (the core count when absent) if it is in range; else prints the problem and returns null.</summary>
+    public static int? JobsInRange(int? n, string command, TextWriter err)
+    {
+        int jobs = n ?? Environment.ProcessorCount;
+        if (jobs is >= 1 and <= MaxJobs)
+        {
+            return jobs;
+        }
+
+        err.WriteLine($"kvmlab: {command}: --jobs {jobs} is out of range: it must be from 1 to {MaxJobs}");
+        return null;
+    }
+
     public static Option<string?> MaxMemory() => new("--max-memory")
     {
         Description = $"Refuse a scenario whose estimated memory is above this size, for example 512M or 16G (default {ByteSize.Format(MemoryEstimate.DefaultLimitBytes)})",

@@ -5,7 +5,7 @@ namespace KvmLab.Cli;
 
 /// <summary>
 /// `reproduce &lt;ladder&gt; --scenario FILE`: the file's workload keys (all but 'config') replace each
-/// rung's, and its duration and warm-up replace the rung's, so the same ladder runs on another
+/// variant's, and its duration and warm-up replace the variant's, so the same ladder runs on another
 /// drive, depth or block size. When that changes any key, the published values no longer apply.
 /// </summary>
 internal sealed class LadderOverride
@@ -32,27 +32,27 @@ internal sealed class LadderOverride
 
     private IEnumerable<KeyValuePair<string, ScalarValue>> Keys => _file.Workload.Parameters.Where(kv => kv.Key != "config");
 
-    public ScenarioSpec Apply(ScenarioSpec rung)
+    public ScenarioSpec Apply(ScenarioSpec variant)
     {
-        var merged = new Dictionary<string, ScalarValue>(rung.Workload.Parameters, StringComparer.Ordinal);
+        var merged = new Dictionary<string, ScalarValue>(variant.Workload.Parameters, StringComparer.Ordinal);
         foreach (var (k, v) in Keys)
         {
             merged[k] = v;
         }
 
-        return rung with
+        return variant with
         {
-            Name = rung.Name + "@" + _file.Name,
+            Name = variant.Name + "@" + _file.Name,
             Duration = _file.Duration,
             Warmup = _file.Warmup,
-            Workload = rung.Workload with { Parameters = merged },
+            Workload = variant.Workload with { Parameters = merged },
         };
     }
 
     /// <summary>What differs from the published setup, or null when nothing does.</summary>
-    public string? Describe(LadderExperiment e)
+    public string? Describe(Experiment e)
     {
-        IReadOnlyDictionary<string, ScalarValue> original = e.Rungs[0].Scenario.Workload.Parameters;
+        IReadOnlyDictionary<string, ScalarValue> original = e.Variants[0].Scenario.Workload.Parameters;
         var changed = Keys
             .Where(kv => !original.TryGetValue(kv.Key, out ScalarValue? o) || o.Text != kv.Value.Text)
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)

@@ -18,14 +18,14 @@ internal static class ListCommand
             foreach (Experiment e in ExperimentCatalog.All)
             {
                 o.WriteLine($"  {e.Id,-28} {e.Title}");
-                string tolerance = e.ToleranceOnValues ? $"+-{e.TolerancePoints}% each value" : $"+-{e.TolerancePoints} pts";
-                o.WriteLine($"  {"",-28} published {e.Published.ChangePercent:+0.0;-0.0}% {tolerance}; {e.Published.Citation}");
-            }
+                if (e.JudgedPerVariant)
+                {
+                    o.WriteLine($"  {"",-28} {e.Variants.Count} configurations, each +-{e.Tolerance}% and the same order; {e.Citation}");
+                    continue;
+                }
 
-            foreach (LadderExperiment l in ExperimentCatalog.Ladders)
-            {
-                o.WriteLine($"  {l.Id,-28} {l.Title}");
-                o.WriteLine($"  {"",-28} {l.Rungs.Count} configurations, each +-{l.TolerancePercent}% and the same order; {l.Citation}");
+                string tolerance = e.ToleranceOn == ToleranceKind.EachValuePercent ? $"+-{e.Tolerance}% each value" : $"+-{e.Tolerance} pts";
+                o.WriteLine($"  {"",-28} published {e.PublishedChangePercent:+0.0;-0.0}% {tolerance}; {e.Citation}");
             }
 
             o.WriteLine();

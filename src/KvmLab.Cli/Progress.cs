@@ -10,6 +10,10 @@ internal sealed class Progress(TextWriter err)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _interactive = ReferenceEquals(err, Console.Error) && !Console.IsErrorRedirected;
+    private double _lastLine;
+
+    /// <summary>When redirected, a line at most this often (seconds) besides the last one, so a log shows a long run advancing.</summary>
+    private const double LogEvery = 10;
 
     public void Report(string label, int done, int total)
     {
@@ -20,8 +24,9 @@ internal sealed class Progress(TextWriter err)
         {
             err.Write("\r" + line.PadRight(78));
         }
-        else if (done == total)
+        else if (done == total || elapsed - _lastLine >= LogEvery)
         {
+            _lastLine = elapsed;
             err.WriteLine(line);
         }
     }
@@ -34,5 +39,6 @@ internal sealed class Progress(TextWriter err)
         }
 
         _clock.Restart();
+        _lastLine = 0;
     }
 }

@@ -33,17 +33,16 @@ internal static class ReproduceCommand
         };
         var profile = CommonOptions.Profile();
         var check = CommonOptions.Check();
-        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, report, profile, check };
+        var jobs = CommonOptions.Jobs("Runs (variants x replications)");
+        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, report, profile, check, jobs };
         cmd.SetAction(p =>
         {
             string[] wanted = p.GetValue(ids) ?? [];
-            List<Experiment> chosen;
-            List<LadderExperiment> ladders = [];
+            var chosen = new List<Experiment>();
             string? scenarioFile = p.GetValue(scenario);
             if (p.GetValue(all))
             {
                 chosen = [.. ExperimentCatalog.All];
-                ladders = [.. ExperimentCatalog.Ladders];
             }
             else if (wanted.Length == 0)
             {
@@ -52,15 +51,8 @@ internal static class ReproduceCommand
             }
             else
             {
-                chosen = [];
                 foreach (string id in wanted)
                 {
-                    if (ExperimentCatalog.FindLadder(id) is { } ladder)
-                    {
-                        ladders.Add(ladder);
-                        continue;
-                    }
-
                     IReadOnlyList<Experiment> found = ExperimentCatalog.Matching(id);
                     if (found.Count == 0)
                     {
@@ -72,6 +64,11 @@ internal static class ReproduceCommand
                 }
             }
 
+            if (CommonOptions.JobsInRange(p.GetValue(jobs), "reproduce", err) is not int n)
+            {
+                return ExitCodes.Usage;
+            }
+
             if (p.GetValue(report) is string reportDir && OutputPaths.DirectoryProblem(reportDir, "--report") is { } bad)
             {
                 err.WriteLine($"kvmlab: reproduce: {bad}");
@@ -81,7 +78,7 @@ internal static class ReproduceCommand
             LadderOverride? over = null;
             if (scenarioFile is not null)
             {
-                if (chosen.Count > 0 || ladders.Count == 0)
+                if (chosen.Any(e => !e.JudgedPerVariant))
                 {
                     err.WriteLine("kvmlab: reproduce: --scenario applies to ladder experiments only (for example 'reproduce nvme-qd1-ladder --scenario scenarios/nvme-ladder-qd8.yaml')");
                     return ExitCodes.Usage;
@@ -95,42 +92,34 @@ internal static class ReproduceCommand
             InvariantLevel? checks = p.GetValue(check) ? InvariantLevel.Full : null;
             bool allReproduced = true;
             var progress = new Progress(err);
-            int count = chosen.Count + ladders.Count;
-            var experimentResults = new List<ExperimentResult>();
-            var ladderResults = new List<LadderResult>();
-            for (int i = 0; i < chosen.Count; i++)
+            // One path for every experiment: --profile, --check, --scenario and --jobs reach each alike. All
+            // runs of all experiments share one pool (so two cores stay busy across experiments of very
+            // different cost); the results are printed in the experiments' order once all have run.
+            string label = $"reproduce: {chosen.Count} experiment(s), {n} job(s)";
+            IReadOnlyList<ExperimentResult> results = ExperimentRunner.RunAll(chosen, s, new RunOptions
             {
-                Experiment e = chosen[i];
-                ExperimentResult r = ExperimentRunner.Run(e, s, (done, total) => progress.Report($"[{i + 1}/{count}] {e.Id}", done, total), costs, checks);
-                progress.Done();
+                Profile = costs,
+                Checks = checks,
+                Rewrite = over is null ? null : over.Apply,
+                Jobs = n,
+                Progress = (done, total) => progress.Report(label, done, total),
+            }, over is null ? null : over.Describe);
+            progress.Done();
+            foreach (ExperimentResult r in results)
+            {
                 allReproduced &= r.Reproduced;
-                experimentResults.Add(r);
-                o.WriteLine(p.GetValue(json) ? JsonResults.Experiment(r) : ResultTables.Experiment(r));
-                o.Flush();
+                o.WriteLine(p.GetValue(json) ? ExperimentReport.Json(r) : ExperimentReport.Table(r));
             }
 
-            for (int i = 0; i < ladders.Count; i++)
-            {
-                LadderExperiment e = ladders[i];
-                int n = chosen.Count + i + 1;
-                // --profile reaches ladders too (it used to apply to pair experiments only).
-                LadderResult r = LadderRunner.Run(e, s, (done, total) => progress.Report($"[{n}/{count}] {e.Id}", done, total), costs,
-                    rewrite: over is null ? null : over.Apply, overrideDescription: over?.Describe(e), checks: checks);
-                progress.Done();
-                allReproduced &= r.Reproduced;
-                ladderResults.Add(r);
-                o.WriteLine(p.GetValue(json) ? LadderReport.Json(r) : LadderReport.Table(r));
-                o.Flush();
-            }
-
+            o.Flush();
             if (!p.GetValue(json))
             {
-                o.WriteLine($"{count} experiment(s); all reproduced: {(allReproduced ? "yes" : "no")}");
+                o.WriteLine($"{chosen.Count} experiment(s); all reproduced: {(allReproduced ? "yes" : "no")}");
             }
 
             if (p.GetValue(report) is string dir)
             {
-                var (md, html) = ReportWriter.Write(dir, experimentResults, ladderResults, s, ScenarioRunner.Version);
+                var (md, html) = ReportWriter.Write(dir, results, s, ScenarioRunner.Version);
                 err.WriteLine($"kvmlab: report written to {md} and {html} (charts beside them as SVG and PNG)");
             }
 

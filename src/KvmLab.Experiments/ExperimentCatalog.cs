@@ -19,6 +19,7 @@ public static class ExperimentCatalog
         OvercommitBoost.Create(2),
         OvercommitBoost.Create(3),
         PleExcess.Create(),
+        NvmeQd1Ladder.Create(),
     ];
 
     public static Experiment? Find(string id) => All.FirstOrDefault(e => e.Id == id);
@@ -27,14 +28,6 @@ public static class ExperimentCatalog
     public static IReadOnlyList<Experiment> Matching(string id) =>
         [.. All.Where(e => e.Id == id || e.Id.StartsWith(id + ".", StringComparison.Ordinal))];
 
-    /// <summary>Experiments with many configurations (a published ladder of bars), in TARGETS.md order.</summary>
-    public static IReadOnlyList<LadderExperiment> Ladders { get; } =
-    [
-        NvmeQd1Ladder.Create(),
-    ];
-
-    public static LadderExperiment? FindLadder(string id) => Ladders.FirstOrDefault(e => e.Id == id);
-
-    /// <summary>Every experiment id, pairs and ladders.</summary>
-    public static IReadOnlyList<string> AllIds => [.. All.Select(e => e.Id), .. Ladders.Select(l => l.Id)];
+    /// <summary>Every experiment id.</summary>
+    public static IReadOnlyList<string> AllIds => [.. All.Select(e => e.Id)];
 }

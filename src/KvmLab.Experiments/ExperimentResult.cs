@@ -7,17 +7,33 @@ public sealed record ExperimentResult
 
     public required ulong Seed { get; init; }
 
-    public required VariantResult Baseline { get; init; }
+    /// <summary>In the experiment's variant order.</summary>
+    public required IReadOnlyList<VariantResult> Variants { get; init; }
 
-    public required VariantResult Optimized { get; init; }
-
+    /// <summary>(last - first) / first in percent (the change of an optimization).</summary>
     public required double ModelChangePercent { get; init; }
 
-    /// <summary>95% half-width of the change, from the variants' intervals (first-order propagation).</summary>
+    /// <summary>95% half-width of the change, from the two variants' intervals (first-order propagation).</summary>
     public required double ModelChangeCi95Points { get; init; }
 
-    public bool Reproduced => Experiment.ToleranceOnValues
-        && Experiment.Published.Baseline is double pb && Experiment.Published.Optimized is double po
-        ? Verdict.JudgeValues(Baseline.Mean, Optimized.Mean, pb, po, Experiment.TolerancePoints)
-        : Verdict.Judge(ModelChangePercent, Experiment.Published.ChangePercent, Experiment.TolerancePoints);
+    /// <summary>Pairs of variants (by name) that the model ranks against the published order (ladders).</summary>
+    public required IReadOnlyList<(string Lower, string Higher)> OrderViolations { get; init; }
+
+    /// <summary>False when the variants ran on a setup other than the published one (a scenario override): no verdict then.</summary>
+    public bool Comparable { get; init; } = true;
+
+    /// <summary>Describes the override when not comparable.</summary>
+    public string? Override { get; init; }
+
+    public VariantResult Baseline => Variants[0];
+
+    public VariantResult Optimized => Variants[^1];
+
+    public bool OrderReproduced => OrderViolations.Count == 0;
+
+    public int VariantsWithinTolerance => Variants.Count(v => v.WithinTolerance);
+
+    public bool Reproduced => Comparable && (Experiment.JudgedOnValues
+        ? Variants.All(v => v.WithinTolerance) && OrderReproduced
+        : Verdict.Judge(ModelChangePercent, Experiment.PublishedChangePercent ?? double.NaN, Experiment.Tolerance));
 }

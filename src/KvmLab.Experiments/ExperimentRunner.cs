@@ -1,47 +1,101 @@
 using KvmLab.Model.Hardware;
 using KvmLab.Model.Invariants;
 using KvmLab.Scenarios;
+using KvmLab.Sweeps;
 
 namespace KvmLab.Experiments;
 
-/// <summary>Runs an experiment's variants over its replications and computes the change.</summary>
+/// <summary>Runs every variant of an experiment over its replications, in parallel, and judges them.</summary>
 public static class ExperimentRunner
 {
-    /// <param name="progress">Called after each run with (runs done, runs total).</param>
-    /// <param name="checks">Invariant checks for every run (null: <see cref="ScenarioRunner.DefaultChecks"/>).</param>
-    public static ExperimentResult Run(Experiment e, ulong seed, Action<int, int>? progress = null, CostProfile? profile = null, InvariantLevel? checks = null)
-    {
-        int total = 2 * e.Replications;
-        int done = 0;
-        VariantResult RunVariant(Variant v)
-        {
-            var runs = new List<RunResult>();
-            for (int r = 0; r < e.Replications; r++)
-            {
-                runs.Add(ScenarioRunner.Run(v.Scenario with { Seed = seed }, r, profileOverride: profile, checks: checks));
-                progress?.Invoke(++done, total);
-            }
+    public static ExperimentResult Run(Experiment e, ulong seed, RunOptions? options = null) => RunAll([e], seed, options)[0];
 
-            double[] values = [.. runs.Select(x => x.Metric(e.Metric))];
-            var (mean, ci) = Statistics.MeanCi(values);
-            return new VariantResult(v.Name, mean, ci, runs) { Deterministic = Statistics.AllEqual(values) };
+    /// <summary>
+    /// Every run of every experiment (variants x replications) goes into one pool, so the workers
+    /// stay busy across experiments of very different cost; the results come back in the
+    /// experiments' order whatever the job count.
+    /// </summary>
+    /// <param name="overrideFor">Per experiment, what a scenario rewrite changes in it (replaces <see cref="RunOptions.OverrideDescription"/>).</param>
+    public static IReadOnlyList<ExperimentResult> RunAll(IReadOnlyList<Experiment> experiments, ulong seed, RunOptions? options = null,
+        Func<Experiment, string?>? overrideFor = null)
+    {
+        ArgumentNullException.ThrowIfNull(experiments);
+        RunOptions o = options ?? new RunOptions();
+        // Every (experiment, variant, replication) is one independent run; the pool returns them in this order.
+        var work = new List<(ScenarioSpec Spec, int Replication)>();
+        foreach (Experiment e in experiments)
+        {
+            foreach (Variant v in e.Variants)
+            {
+                ScenarioSpec spec = (o.Rewrite?.Invoke(v.Scenario) ?? v.Scenario) with { Seed = seed };
+                for (int r = 0; r < e.Replications; r++)
+                {
+                    work.Add((spec, r));
+                }
+            }
         }
 
-        VariantResult b = RunVariant(e.Baseline);
-        VariantResult o = RunVariant(e.Optimized);
-        double change = 100.0 * (o.Mean - b.Mean) / b.Mean;
+        IReadOnlyList<RunResult> runs = LocalPool.Map(work, o.Jobs,
+            w => ScenarioRunner.Run(w.Spec, w.Replication, profileOverride: o.Profile, checks: o.Checks), o.Progress);
+        var results = new List<ExperimentResult>();
+        int at = 0;
+        foreach (Experiment e in experiments)
+        {
+            var variants = new List<VariantResult>();
+            foreach (Variant v in e.Variants)
+            {
+                variants.Add(Summarise(e, v, [.. runs.Skip(at).Take(e.Replications)]));
+                at += e.Replications;
+            }
 
+            results.Add(Judge(e, seed, variants, overrideFor is null ? o.OverrideDescription : overrideFor(e)));
+        }
+
+        return results;
+    }
+
+    private static ExperimentResult Judge(Experiment e, ulong seed, List<VariantResult> results, string? overrideDescription)
+    {
+        VariantResult b = results[0];
+        VariantResult x = results[^1];
+        double change = 100.0 * (x.Mean - b.Mean) / b.Mean;
         // d(o/b) = (o/b) * sqrt((do/o)^2 + (db/b)^2), first order; NaN when a CI is undefined.
-        double ratio = o.Mean / b.Mean;
-        double ci = 100.0 * ratio * Math.Sqrt(Math.Pow(o.Ci95 / o.Mean, 2) + Math.Pow(b.Ci95 / b.Mean, 2));
+        double ratio = x.Mean / b.Mean;
+        double ci = 100.0 * ratio * Math.Sqrt(Math.Pow(x.Ci95 / x.Mean, 2) + Math.Pow(b.Ci95 / b.Mean, 2));
         return new ExperimentResult
         {
             Experiment = e,
             Seed = seed,
-            Baseline = b,
-            Optimized = o,
+            Variants = results,
             ModelChangePercent = change,
             ModelChangeCi95Points = ci,
+            OrderViolations = e.JudgedPerVariant
+                ? Verdict.OrderViolations([.. results.Select(r => (r.Name, r.Mean, r.Variant.Published ?? double.NaN))], e.TiePercent)
+                : [],
+            Comparable = overrideDescription is null,
+            Override = overrideDescription,
+        };
+    }
+
+    private static VariantResult Summarise(Experiment e, Variant v, IReadOnlyList<RunResult> runs)
+    {
+        double[] values = [.. runs.Select(x => x.Metric(e.Metric))];
+        var (mean, ci) = Statistics.MeanCi(values);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string m in e.Breakdown.Concat(e.Extras))
+        {
+            metrics[m] = runs.Average(x => x.Metric(m));
+        }
+
+        return new VariantResult
+        {
+            Variant = v,
+            Mean = mean,
+            Ci95 = ci,
+            Deterministic = Statistics.AllEqual(values),
+            Runs = runs,
+            Metrics = metrics,
+            WithinTolerance = e.JudgedOnValues && v.Published is double p && Verdict.WithinTolerance(mean, p, e.Tolerance),
         };
     }
 }

@@ -16,14 +16,26 @@ public static class ExperimentCharts
     public static IReadOnlyList<ChartImage> For(ExperimentResult x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var charts = new List<ChartImage>();
         Experiment e = x.Experiment;
-        if (!e.ToleranceOnValues)
+        var charts = new List<ChartImage>();
+        if (e.JudgedPerVariant)
+        {
+            // A ladder: each configuration beside its published bar, and where the time goes.
+            charts.Add(Ladder(x));
+            if (e.Breakdown.Count > 0)
+            {
+                charts.Add(LadderBreakdown(x));
+            }
+
+            return charts;
+        }
+
+        if (e.ToleranceOn == ToleranceKind.ChangePoints)
         {
             charts.Add(Change(x));
         }
 
-        if (e.Published.Baseline is double pb && e.Published.Optimized is double po)
+        if (e.Baseline.Published is double pb && e.Optimized.Published is double po)
         {
             charts.Add(Values(x, pb, po));
         }
@@ -36,33 +48,21 @@ public static class ExperimentCharts
         return charts;
     }
 
-    public static IReadOnlyList<ChartImage> For(LadderResult x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        var charts = new List<ChartImage> { Ladder(x) };
-        if (x.Experiment.Breakdown.Count > 0)
-        {
-            charts.Add(LadderBreakdown(x));
-        }
-
-        return charts;
-    }
-
     private static ChartImage Change(ExperimentResult x)
     {
         Experiment e = x.Experiment;
         var plot = new Plot();
-        double pub = e.Published.ChangePercent;
-        Render.Tolerance(plot, -0.5, 1.5, pub - e.TolerancePoints, pub + e.TolerancePoints);
+        double pub = e.PublishedChangePercent ?? double.NaN;
+        Render.Tolerance(plot, -0.5, 1.5, pub - e.Tolerance, pub + e.Tolerance);
         plot.Add.Bars(new[] { Render.Bar(0, x.ModelChangePercent, x.ModelChangeCi95Points, Render.Model), Render.Bar(1, pub, 0, Render.Published) });
         plot.Add.HorizontalLine(0, 1, Colors.Black);
         Render.Categories(plot, ["model", "published"]);
         plot.Axes.Left.Label.Text = $"change in {e.Metric} (%)";
         plot.Title($"{e.Id}: {(x.Reproduced ? "reproduced" : "NOT reproduced")}");
         Render.Legend(plot, ("model (95% interval)", Render.Model), ("published", Render.Published),
-            ($"tolerance +-{F(e.TolerancePoints)} pts", Render.Band));
+            ($"tolerance +-{F(e.Tolerance)} pts", Render.Band));
         return Render.Image(plot, e.Id + ".change",
-            $"{e.Id}: the model's change in {e.Metric} ({Pct(x.ModelChangePercent)}) beside the published {Pct(pub)}; the band is the tolerance of +-{F(e.TolerancePoints)} points.");
+            $"{e.Id}: the model's change in {e.Metric} ({Pct(x.ModelChangePercent)}) beside the published {Pct(pub)}; the band is the tolerance of +-{F(e.Tolerance)} points.");
     }
 
     private static ChartImage Values(ExperimentResult x, double pb, double po)
@@ -72,9 +72,9 @@ public static class ExperimentCharts
         var groups = new[] { (x.Baseline, pb), (x.Optimized, po) };
         for (int i = 0; i < groups.Length; i++)
         {
-            if (e.ToleranceOnValues)
+            if (e.ToleranceOn == ToleranceKind.EachValuePercent)
             {
-                double tol = e.TolerancePoints / 100 * Math.Abs(groups[i].Item2);
+                double tol = e.Tolerance / 100 * Math.Abs(groups[i].Item2);
                 Render.Tolerance(plot, i - 0.45, i + 0.45, groups[i].Item2 - tol, groups[i].Item2 + tol);
             }
         }
@@ -87,17 +87,17 @@ public static class ExperimentCharts
         Render.Categories(plot, [x.Baseline.Name, x.Optimized.Name]);
         plot.Axes.Left.Label.Text = $"{e.Metric} ({e.Unit})";
         plot.Axes.Margins(bottom: 0);
-        plot.Title(e.ToleranceOnValues ? $"{e.Id}: {(x.Reproduced ? "reproduced" : "NOT reproduced")}" : $"{e.Id}: values");
+        plot.Title(e.ToleranceOn == ToleranceKind.EachValuePercent ? $"{e.Id}: {(x.Reproduced ? "reproduced" : "NOT reproduced")}" : $"{e.Id}: values");
         var legend = new List<(string, Color)> { ("model (95% interval)", Render.Model), ("published", Render.Published) };
-        if (e.ToleranceOnValues)
+        if (e.ToleranceOn == ToleranceKind.EachValuePercent)
         {
-            legend.Add(($"tolerance +-{F(e.TolerancePoints)}%", Render.Band));
+            legend.Add(($"tolerance +-{F(e.Tolerance)}%", Render.Band));
         }
 
         Render.Legend(plot, [.. legend]);
         return Render.Image(plot, e.Id + ".values",
             $"{e.Id}: {e.Metric} per variant, model beside published"
-            + (e.ToleranceOnValues ? $"; the bands are the tolerance of +-{F(e.TolerancePoints)}% of each published value." : " (the verdict is on the change)."));
+            + (e.ToleranceOn == ToleranceKind.EachValuePercent ? $"; the bands are the tolerance of +-{F(e.Tolerance)}% of each published value." : " (the verdict is on the change)."));
     }
 
     private static ChartImage? Exits(ExperimentResult x)
@@ -123,45 +123,45 @@ public static class ExperimentCharts
         return Render.Image(plot, x.Experiment.Id + ".exits", $"{x.Experiment.Id}: VM exits per second by reason, mean over the replications, per variant.");
     }
 
-    private static ChartImage Ladder(LadderResult x)
+    private static ChartImage Ladder(ExperimentResult x)
     {
-        LadderExperiment e = x.Experiment;
+        Experiment e = x.Experiment;
         var plot = new Plot();
-        for (int i = 0; i < x.Rungs.Count; i++)
+        for (int i = 0; i < x.Variants.Count; i++)
         {
-            double p = x.Rungs[i].Rung.Published;
-            double tol = e.TolerancePercent / 100 * Math.Abs(p);
+            double p = (x.Variants[i].Variant.Published ?? double.NaN);
+            double tol = e.Tolerance / 100 * Math.Abs(p);
             Render.Tolerance(plot, i - 0.45, i + 0.45, p - tol, p + tol);
         }
 
-        plot.Add.Bars(x.Rungs.SelectMany((r, i) => new[]
+        plot.Add.Bars(x.Variants.SelectMany((r, i) => new[]
         {
             Render.Bar(i - 0.2, r.Mean, r.Ci95, Render.Model),
-            Render.Bar(i + 0.2, r.Rung.Published, 0, Render.Published),
+            Render.Bar(i + 0.2, r.Variant.Published ?? double.NaN, 0, Render.Published),
         }).ToArray());
-        Render.Categories(plot, [.. x.Rungs.Select(r => r.Rung.Name)]);
+        Render.Categories(plot, [.. x.Variants.Select(r => r.Name)]);
         plot.Axes.Left.Label.Text = $"{e.Metric} ({e.Unit})";
         plot.Axes.Margins(bottom: 0);
-        string verdict = !x.Comparable ? "setup differs (published for reference)" : x.Reproduced ? "reproduced" : $"NOT reproduced ({x.RungsWithinTolerance}/{x.Rungs.Count} within tolerance)";
+        string verdict = !x.Comparable ? "setup differs (published for reference)" : x.Reproduced ? "reproduced" : $"NOT reproduced ({x.VariantsWithinTolerance}/{x.Variants.Count} within tolerance)";
         plot.Title($"{e.Id}: {verdict}");
-        Render.Legend(plot, ("model (95% interval)", Render.Model), ("published", Render.Published), ($"tolerance +-{F(e.TolerancePercent)}%", Render.Band));
-        return Render.Image(plot, e.Id, $"{e.Id}: {e.Metric} per configuration, model beside published; the bands are +-{F(e.TolerancePercent)}% of each published value.", 1000, 460);
+        Render.Legend(plot, ("model (95% interval)", Render.Model), ("published", Render.Published), ($"tolerance +-{F(e.Tolerance)}%", Render.Band));
+        return Render.Image(plot, e.Id, $"{e.Id}: {e.Metric} per configuration, model beside published; the bands are +-{F(e.Tolerance)}% of each published value.", 1000, 460);
     }
 
-    private static ChartImage LadderBreakdown(LadderResult x)
+    private static ChartImage LadderBreakdown(ExperimentResult x)
     {
-        LadderExperiment e = x.Experiment;
+        Experiment e = x.Experiment;
         var plot = new Plot();
-        var bottoms = new double[x.Rungs.Count];
+        var bottoms = new double[x.Variants.Count];
         var legend = new List<(string, Color)>();
         for (int k = 0; k < e.Breakdown.Count; k++)
         {
             string m = e.Breakdown[k];
             Color c = Render.Palette[k % Render.Palette.Length];
             var bars = new List<Bar>();
-            for (int i = 0; i < x.Rungs.Count; i++)
+            for (int i = 0; i < x.Variants.Count; i++)
             {
-                double v = x.Rungs[i].Metrics.GetValueOrDefault(m, double.NaN);
+                double v = x.Variants[i].Metrics.GetValueOrDefault(m, double.NaN);
                 v = double.IsFinite(v) ? v : 0;
                 bars.Add(new Bar { Position = i, ValueBase = bottoms[i], Value = bottoms[i] + v, FillColor = c, Size = 0.6 });
                 bottoms[i] += v;
@@ -171,7 +171,7 @@ public static class ExperimentCharts
             legend.Add((m, c));
         }
 
-        Render.Categories(plot, [.. x.Rungs.Select(r => r.Rung.Name)]);
+        Render.Categories(plot, [.. x.Variants.Select(r => r.Name)]);
         plot.Axes.Left.Label.Text = "mean latency per request (us)";
         plot.Axes.Margins(bottom: 0);
         plot.Title($"{e.Id}: where each request's time goes");

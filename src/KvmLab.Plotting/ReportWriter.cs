@@ -14,26 +14,19 @@ namespace KvmLab.Plotting;
 /// </summary>
 public static class ReportWriter
 {
-    public static (string Markdown, string Html) Write(string dir, IReadOnlyList<ExperimentResult> experiments, IReadOnlyList<LadderResult> ladders, ulong seed, string version)
+    public static (string Markdown, string Html) Write(string dir, IReadOnlyList<ExperimentResult> experiments, ulong seed, string version)
     {
         ArgumentNullException.ThrowIfNull(experiments);
-        ArgumentNullException.ThrowIfNull(ladders);
         Directory.CreateDirectory(dir);
         var sections = new List<Section>();
         foreach (ExperimentResult x in experiments)
         {
             Experiment e = x.Experiment;
-            sections.Add(new Section(e.Id, e.Title, e.Published.Citation, x.Reproduced ? "reproduced" : "NOT reproduced",
-                $"{Pct(x.ModelChangePercent)} (published {Pct(e.Published.ChangePercent)})", ResultTables.Experiment(x), ExperimentCharts.For(x)));
-        }
-
-        foreach (LadderResult x in ladders)
-        {
-            LadderExperiment e = x.Experiment;
             string verdict = !x.Comparable ? "not judged (setup differs)" : x.Reproduced ? "reproduced" : "NOT reproduced";
-            sections.Add(new Section(e.Id, e.Title, e.Citation, verdict,
-                $"{x.RungsWithinTolerance}/{x.Rungs.Count} configurations within +-{e.TolerancePercent.ToString("0.#", CultureInfo.InvariantCulture)}%; {(x.OrderReproduced ? "same order" : "order differs")}",
-                LadderReport.Table(x), ExperimentCharts.For(x)));
+            string figure = e.JudgedPerVariant
+                ? $"{x.VariantsWithinTolerance}/{x.Variants.Count} configurations within +-{e.Tolerance.ToString("0.#", CultureInfo.InvariantCulture)}%; {(x.OrderReproduced ? "same order" : "order differs")}"
+                : $"{Pct(x.ModelChangePercent)} (published {Pct(e.PublishedChangePercent ?? double.NaN)})";
+            sections.Add(new Section(e.Id, e.Title, e.Citation, verdict, figure, ExperimentReport.Table(x), ExperimentCharts.For(x)));
         }
 
         foreach (ChartImage c in sections.SelectMany(s => s.Charts))

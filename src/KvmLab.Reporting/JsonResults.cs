@@ -60,57 +60,6 @@ public static class JsonResults
         return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    public static string Experiment(ExperimentResult x)
-    {
-        Experiment e = x.Experiment;
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", e.Id);
-            w.WriteString("title", e.Title);
-            w.WriteString("metric", e.Metric);
-            w.WriteString("unit", e.Unit);
-            w.WriteStartArray("variants");
-            foreach (VariantResult v in new[] { x.Baseline, x.Optimized })
-            {
-                w.WriteStartObject();
-                w.WriteString("name", v.Name);
-                Number(w, "value", v.Mean);
-                Number(w, "ci95", v.Ci95);
-                w.WriteBoolean("deterministic", v.Deterministic);
-                w.WriteNumber("replications", v.Runs.Count);
-                w.WriteString("scenario_hash", v.Runs[0].ScenarioHash);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            Number(w, "model_change_percent", x.ModelChangePercent);
-            Number(w, "model_change_ci95_points", x.ModelChangeCi95Points);
-            Number(w, "published_change_percent", e.Published.ChangePercent);
-            if (e.Published.Baseline is double pb)
-            {
-                Number(w, "published_baseline", pb);
-            }
-
-            if (e.Published.Optimized is double po)
-            {
-                Number(w, "published_optimized", po);
-            }
-
-            Number(w, "tolerance_points", e.TolerancePoints);
-            w.WriteBoolean("reproduced", x.Reproduced);
-            w.WriteBoolean("calibration", e.Calibration);
-            w.WriteNumber("seed", x.Seed);
-            w.WriteString("profile", x.Baseline.Runs[0].Profile);
-            w.WriteString("version", x.Baseline.Runs[0].Version);
-            w.WriteString("citation", e.Published.Citation);
-            w.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
-    }
-
     private static void WriteRunHeader(Utf8JsonWriter w, RunResult r)
     {
         w.WriteString("scenario", r.Scenario);
@@ -132,7 +81,7 @@ public static class JsonResults
     }
 
     /// <summary>NaN and infinities are not JSON numbers: they are written as null.</summary>
-    private static void Number(Utf8JsonWriter w, string name, double v)
+    internal static void Number(Utf8JsonWriter w, string name, double v)
     {
         if (double.IsFinite(v))
         {

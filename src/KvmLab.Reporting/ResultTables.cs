@@ -44,54 +44,6 @@ public static class ResultTables
             + $"{x.Runs.Count} replications, simulated {r.SimulatedSeconds.ToString("0.######", CultureInfo.InvariantCulture)} s each\n\n" + t;
     }
 
-    public static string Experiment(ExperimentResult x)
-    {
-        Experiment e = x.Experiment;
-        var t = new TextTable("variant", $"{e.Metric} ({e.Unit})", "model change", "published", "tolerance", "verdict");
-        string pubB = e.Published.Baseline is double pb ? Format(pb) : "-";
-        string pubO = e.Published.Optimized is double po ? Format(po) : "-";
-        bool bothDeterministic = x.Baseline.Deterministic && x.Optimized.Deterministic;
-        t.Add(x.Baseline.Name, WithCi(x.Baseline.Mean, x.Baseline.Ci95, x.Baseline.Deterministic), "", pubB, "", "");
-        t.Add(x.Optimized.Name, WithCi(x.Optimized.Mean, x.Optimized.Ci95, x.Optimized.Deterministic),
-            Pct(x.ModelChangePercent) + (double.IsFinite(x.ModelChangeCi95Points) && !bothDeterministic ? $" +-{x.ModelChangeCi95Points.ToString("0.0", CultureInfo.InvariantCulture)}" : ""),
-            $"{pubO} ({Pct(e.Published.ChangePercent)})",
-            e.ToleranceOnValues
-                ? $"+-{e.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)}% each"
-                : $"+-{e.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)} pts",
-            x.Reproduced ? "REPRODUCED" : "NOT REPRODUCED");
-        string determinism = x.Baseline.Deterministic || x.Optimized.Deterministic
-            ? $"  deterministic: every replication of {(bothDeterministic ? "both variants" : x.Baseline.Deterministic ? "the baseline" : "the optimized variant")} gave the same value (no random draw reaches the metric), so no interval is shown\n"
-            : "";
-        string calib = e.Calibration ? "  [calibration: a constant came from this row's own published numbers]" : "";
-        return $"{e.Id}: {e.Title}{calib}\n  setup: {e.Setup}\n  source: {e.Source}\n  published: {e.Published.Citation}\n"
-            + $"  seed {x.Seed}, {e.Replications} replications per variant, profile {x.Baseline.Runs[0].Profile}\n\n"
-            + t + "\n" + determinism + ExitBreakdown(x) + $"\n  notes: {e.Notes}\n";
-    }
-
-    /// <summary>Exits per second by reason and time outside the guest, per variant (means over the replications), like perf kvm stat.</summary>
-    public static string ExitBreakdown(ExperimentResult x)
-    {
-        var names = x.Baseline.Runs[0].Metrics.Select(m => m.Name)
-            .Where(n => n.StartsWith("exits_per_s.", StringComparison.Ordinal) || n.StartsWith("dy_", StringComparison.Ordinal)
-                || n is "fastpath_share" or "vcpu_time_outside_guest" or "halt_poll_success")
-            .ToList();
-        var t = new TextTable("exits and host time", x.Baseline.Name, x.Optimized.Name, "unit");
-        foreach (string n in names)
-        {
-            double b = x.Baseline.Runs.Average(r => r.Metric(n));
-            double o = x.Optimized.Runs.Average(r => r.Metric(n));
-            if (b == 0 && o == 0)
-            {
-                continue;
-            }
-
-            string unit = x.Baseline.Runs[0].Metrics.First(m => m.Name == n).Unit;
-            t.Add(n.Replace("exits_per_s.", "exits/s ", StringComparison.Ordinal), Format(b), Format(o), unit);
-        }
-
-        return t.ToString();
-    }
-
     public static string Format(double v)
     {
         if (!double.IsFinite(v))
@@ -109,6 +61,4 @@ public static class ResultTables
         deterministic ? $"{Format(mean)} (deterministic)"
         : double.IsFinite(ci) ? $"{Format(mean)} +-{Format(ci)}"
         : Format(mean);
-
-    private static string Pct(double p) => p.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
 }

@@ -74,10 +74,8 @@ public static class SweepRunner
         // default; Kubernetes' terminationGracePeriodSeconds, 30 s): write the table as soon as the
         // stop is asked for, so it exists even if the points in flight outlive the grace period.
         using CancellationTokenRegistration early = cancel.Register(WriteCsv);
-        // One point at a time per worker (no chunking): points can differ a lot in cost.
-        var source = System.Collections.Concurrent.Partitioner.Create(pending, EnumerablePartitionerOptions.NoBuffering);
-        // The loop runs on the pool so this thread can stop waiting for it when told to abandon.
-        Task work = Task.Run(() => Parallel.ForEach(source, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancel }, (p, state) =>
+        // The pool shared with reproduce and compare (LocalPool): one point at a time per worker.
+        Task work = LocalPool.Start(pending, jobs, (p, state) =>
         {
             if (cancel.IsCancellationRequested)
             {
@@ -99,7 +97,7 @@ public static class SweepRunner
                 ran++;
                 progress?.Invoke(ran, pending.Count);
             }
-        }), CancellationToken.None);
+        }, cancel);
         try
         {
             work.Wait(abandon);

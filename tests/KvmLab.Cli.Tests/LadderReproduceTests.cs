@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Globalization;
 using KvmLab.Cli;
+using KvmLab.Model.Hardware;
 
 namespace KvmLab.Cli.Tests;
 
@@ -80,5 +82,66 @@ public class LadderReproduceTests
         var (code, _, stderr) = Cli("reproduce", "nvme-qd1-ladder", "--scenario", RepoPaths.Scenario("kut-ipi.yaml"));
         Assert.Equal(1, code);
         Assert.Contains("fio", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 12's bug: the ladder used to run on the built-in profile whatever --profile said.</summary>
+    [Fact]
+    public void Reproduce_Ladder_WithProfile_UsesThatProfile()
+    {
+        // The built-in profile with one storage cost changed: an eventfd signal (the virtio kick and the
+        // irqfd completion) of 20 us. It is not part of the host path the drive's own time is derived from
+        // (NvmeDevices.HostPathInPublishedLatency), so only the virtualized configurations can move.
+        double tsc = Profiles.Find("skylake-sp-2020")!.TscGhz;
+        string path = Path.Combine(Path.GetTempPath(), $"kvmlab-ladder-profile-{Environment.ProcessId}.json");
+        File.WriteAllText(path, "{\"format\": \"kvmlab-cost-profile/1\", \"id\": \"slow-eventfd\", \"summary\": \"test\", \"citation\": \"test\", "
+            + $"\"base\": \"skylake-sp-2020\", \"tsc_ghz\": {tsc.ToString(CultureInfo.InvariantCulture)}, "
+            + "\"fields\": {\"Storage.EventfdSignal\": {\"ns\": 20000, \"source\": \"estimate\"}}}");
+        try
+        {
+            var (code, with, err) = Cli("reproduce", "nvme-qd1-ladder", "--json", "--profile", path);
+            Assert.True(code == 0, err);
+            var (_, without, _) = Cli("reproduce", "nvme-qd1-ladder", "--json");
+            using JsonDocument a = JsonDocument.Parse(with.Trim());
+            using JsonDocument b = JsonDocument.Parse(without.Trim());
+            Assert.Equal("slow-eventfd", a.RootElement.GetProperty("profile").GetString());
+            Assert.Equal("skylake-sp-2020", b.RootElement.GetProperty("profile").GetString());
+            double Iops(JsonDocument d, string name) => d.RootElement.GetProperty("configurations").EnumerateArray()
+                .Single(c => c.GetProperty("name").GetString() == name).GetProperty("model").GetDouble();
+            // aio=native without an IOThread: the guest's kick and QEMU's completion each signal an eventfd.
+            Assert.True(Iops(a, "aio-native") < 0.9 * Iops(b, "aio-native"), $"{Iops(a, "aio-native")} vs {Iops(b, "aio-native")}");
+            Assert.Equal(Iops(b, "bare-metal"), Iops(a, "bare-metal"));
+
+            // Without --profile the ladder's numbers are the golden ones (the built-in profile).
+            string golden = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "golden", "reproduce-all.jsonl")).Single(l => l.Contains("\"id\":\"nvme-qd1-ladder\"", StringComparison.Ordinal));
+            Assert.Equal(golden, without.Trim());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Issue 15: runs in parallel on the sweeps' pool, the same bytes for any job count.</summary>
+    [Fact]
+    public void Reproduce_Jobs_GivesTheSameBytesAsOneJob()
+    {
+        string[] ids = ["exitless-pv-ipi.single-ipi", "timer-fastpath-cyclictest", "ipi-fastpath-unittest"];
+        var (c1, one, _) = Cli(["reproduce", .. ids, "--json", "--jobs", "1"]);
+        var (c3, three, _) = Cli(["reproduce", .. ids, "--json", "--jobs", "3"]);
+        Assert.Equal(0, c1);
+        Assert.Equal(0, c3);
+        Assert.Equal(3, one.Trim().Split('\n').Length);
+        Assert.Equal(one, three);
+        var (t1, table1, _) = Cli(["reproduce", .. ids, "--jobs", "1"]);
+        var (t2, table2, _) = Cli(["reproduce", .. ids, "--jobs", "2"]);
+        Assert.Equal(table1, table2);
+    }
+
+    [Fact]
+    public void Reproduce_JobsZero_IsAUsageError()
+    {
+        var (code, _, stderr) = Cli("reproduce", "ipi-fastpath-unittest", "--jobs", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--jobs 0 is out of range", stderr, StringComparison.Ordinal);
     }
 }

@@ -19,6 +19,6 @@ public class VerdictTests
     [InlineData(11486, 480, false)]  // optimized 16.5% high
     public void JudgeValues_EachWithinItsPercentage(double modelBaseline, double modelOptimized, bool expected)
     {
-        Assert.Equal(expected, Verdict.JudgeValues(modelBaseline, modelOptimized, 11486, 412, 15));
+        Assert.Equal(expected, Verdict.WithinTolerance(modelBaseline, 11486, 15) && Verdict.WithinTolerance(modelOptimized, 412, 15));
     }
 }

@@ -10,7 +10,7 @@ public sealed class ExperimentChartsTests
 
     internal static ExperimentResult Pair { get; } = ExperimentRunner.Run(ExperimentCatalog.Find("ipi-fastpath-unittest")!, 20201209);
 
-    internal static LadderResult Ladder { get; } = LadderRunner.Run(ExperimentCatalog.Ladders[0], 20201209);
+    internal static ExperimentResult Ladder { get; } = ExperimentRunner.Run(ExperimentCatalog.Find("nvme-qd1-ladder")!, 20201209);
 
     [Fact]
     public void PairExperiment_HasChangeValuesAndExitCharts()
@@ -31,8 +31,8 @@ public sealed class ExperimentChartsTests
         ChartImage change = ExperimentCharts.For(Pair)[0];
         string pct = Pair.ModelChangePercent.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
         Assert.Contains($"({pct})", change.Caption, StringComparison.Ordinal);
-        Assert.Contains(pct, KvmLab.Reporting.ResultTables.Experiment(Pair), StringComparison.Ordinal);
-        Assert.Contains($"+-{Pair.Experiment.TolerancePoints.ToString("0.#", CultureInfo.InvariantCulture)} points", change.Caption, StringComparison.Ordinal);
+        Assert.Contains(pct, KvmLab.Reporting.ExperimentReport.Table(Pair), StringComparison.Ordinal);
+        Assert.Contains($"+-{Pair.Experiment.Tolerance.ToString("0.#", CultureInfo.InvariantCulture)} points", change.Caption, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -40,9 +40,9 @@ public sealed class ExperimentChartsTests
     {
         IReadOnlyList<ChartImage> charts = ExperimentCharts.For(Ladder);
         Assert.Equal([Ladder.Experiment.Id, Ladder.Experiment.Id + ".breakdown"], charts.Select(c => c.Name));
-        foreach (LadderRungResult r in Ladder.Rungs)
+        foreach (VariantResult r in Ladder.Variants)
         {
-            Assert.Contains(r.Rung.Name, charts[0].Svg, StringComparison.Ordinal); // each configuration is labelled
+            Assert.Contains(r.Name, charts[0].Svg, StringComparison.Ordinal); // each configuration is labelled
         }
     }
 }

@@ -9,7 +9,7 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public void Write_ProducesMarkdownHtmlAndChartFiles()
     {
-        var (md, html) = ReportWriter.Write(_dir, [ExperimentChartsTests.Pair], [ExperimentChartsTests.Ladder], 20201209, "0.1.0");
+        var (md, html) = ReportWriter.Write(_dir, [ExperimentChartsTests.Pair, ExperimentChartsTests.Ladder], 20201209, "0.1.0");
         string m = File.ReadAllText(md);
         string h = File.ReadAllText(html);
 

@@ -12,14 +12,14 @@ public class JsonResultsTests
     {
         Experiment e = IpiFastpathUnittest.Create();
         Variant Short(Variant v) => v with { Scenario = v.Scenario with { Duration = SimSpan.FromMilliseconds(4) } };
-        return e with { Replications = 2, Baseline = Short(e.Baseline), Optimized = Short(e.Optimized) };
+        return e with { Replications = 2, Variants = [.. e.Variants.Select(Short)] };
     }
 
     [Fact]
     public void Experiment_HasEveryKey()
     {
         ExperimentResult r = ExperimentRunner.Run(ShortUnittest(), 11);
-        string json = JsonResults.Experiment(r);
+        string json = ExperimentReport.Json(r);
         Assert.DoesNotContain('\n', json);
 
         using JsonDocument doc = JsonDocument.Parse(json);

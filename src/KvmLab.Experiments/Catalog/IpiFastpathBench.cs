@@ -29,10 +29,14 @@ public static class IpiFastpathBench
                 + "smp_call_function_single(cpu 1, handle_ipi, wait=1) in a loop from vCPU 0; the target idles in HLT",
             Metric = "latency_mean",
             Unit = "us",
-            Baseline = new Variant("full exit path", Scenario(false)),
-            Optimized = new Variant("ICR fastpath", Scenario(true)),
-            Published = new PublishedReference(-30, null, null, "Li 2020 KVM Forum talk (seed kvm-latency-tuning-wanpeng-li.md)"),
-            TolerancePoints = 8,
+            Variants =
+            [
+                new Variant("full exit path", Scenario(false)),
+                new Variant("ICR fastpath", Scenario(true)),
+            ],
+            PublishedChangePercent = -30,
+            Citation = "Li 2020 KVM Forum talk (seed kvm-latency-tuning-wanpeng-li.md)",
+            Tolerance = 8,
             Calibration = false,
             Notes = "The talk gives neither the VM size nor the guest's APIC mode; chosen: 4 vCPUs, x2APIC physical mode "
                 + "(cluster mode sends logical-destination IPIs, which never take the fastpath) and PV IPI off (a hypercall "

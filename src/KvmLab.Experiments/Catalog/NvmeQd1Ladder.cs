@@ -16,7 +16,7 @@ public static class NvmeQd1Ladder
 {
     public const string Id = "nvme-qd1-ladder";
 
-    /// <summary>The rung names (FioParameters.Configs), published IOPS and what each adds, in the talk's order.</summary>
+    /// <summary>The variant names (FioParameters.Configs), published IOPS and what each adds, in the talk's order.</summary>
     private static readonly (string Config, double Iops, string What)[] Bars =
     [
         ("bare-metal", 78_000, "fio on the host, libaio, interrupt completion"),
@@ -59,7 +59,7 @@ public static class NvmeQd1Ladder
         },
     };
 
-    public static LadderExperiment Create() => new()
+    public static Experiment Create() => new()
     {
         Id = Id,
         Title = "NVMe QD1 ladder: bare metal to the QEMU aio fastpath (IOPS per configuration)",
@@ -68,10 +68,11 @@ public static class NvmeQd1Ladder
             + "guest cpuidle-haltpoll; fio randread bs=4k iodepth=1 numjobs=1",
         Metric = "iops",
         Unit = "IO/s",
-        Rungs = [.. Bars.Select(b => new LadderRung(b.Config, b.What, Scenario(b.Config), b.Iops))],
+        Variants = [.. Bars.Select(b => new Variant(b.Config, Scenario(b.Config)) { Description = b.What, Published = b.Iops })],
         Citation = "Hajnoczi, \"Optimizing for NVMe Drives: The 10 Microsecond Challenge\", KVM Forum 2020 (2020-12-09), "
             + "https://www.youtube.com/watch?v=y-MAQL9AOnc: 78k, 120k, 21k, 46k, 55k, ~80k, 94k, ~104k IOPS",
-        TolerancePercent = 15,
+        Tolerance = 15,
+        ToleranceOn = ToleranceKind.EachValuePercent,
         TiePercent = 5,
         Calibration = false,
         Replications = 5,

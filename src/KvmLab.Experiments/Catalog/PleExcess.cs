@@ -46,10 +46,14 @@ public static class PleExcess
             + "VM 0 runs ebizzy -M, VMs 1-3 stress --cpu 8; Linux 5.6 KVM (with Li's 2019 boosts) vs + RFC patches 1 and 2",
         Metric = "ple_exits",
         Unit = "exits",
-        Baseline = new Variant("Linux 5.6", Scenario(false)),
-        Optimized = new Variant("+ debooster + strict boost", Scenario(true)),
-        Published = new PublishedReference(-87.6, null, null, "Ishiguro RFC, Message-Id <20210421150831.60133-1-kentaishiguro@sslab.ics.keio.ac.jp>"),
-        TolerancePoints = 10,
+        Variants =
+        [
+            new Variant("Linux 5.6", Scenario(false)),
+            new Variant("+ debooster + strict boost", Scenario(true)),
+        ],
+        PublishedChangePercent = -87.6,
+        Citation = "Ishiguro RFC, Message-Id <20210421150831.60133-1-kentaishiguro@sslab.ics.keio.ac.jp>",
+        Tolerance = 10,
         Calibration = false,
         Replications = 3,
         Notes = "The RFC gives only the VM count and size; chosen: 8 pCPUs (4x oversubscribed), ebizzy -M in VM 0 and stress --cpu "

@@ -5,27 +5,28 @@ namespace KvmLab.Experiments.Tests.Catalog;
 public class NvmeQd1LadderTests
 {
     [Fact]
-    public void EightRungs_InPublishedOrder_WithTargetsValues()
+    public void EightVariants_InPublishedOrder_WithTargetsValues()
     {
-        LadderExperiment e = NvmeQd1Ladder.Create();
+        Experiment e = NvmeQd1Ladder.Create();
         Assert.Equal(
             ["bare-metal", "bare-metal-iopoll", "aio-native", "iothread", "userspace-nvme", "guest-iopoll", "polled-queues", "aio-fastpath"],
-            e.Rungs.Select(r => r.Name));
-        Assert.Equal([78_000.0, 120_000, 21_000, 46_000, 55_000, 80_000, 94_000, 104_000], e.Rungs.Select(r => r.Published));
-        Assert.Equal(15, e.TolerancePercent);
+            e.Variants.Select(r => r.Name));
+        Assert.Equal([78_000.0, 120_000, 21_000, 46_000, 55_000, 80_000, 94_000, 104_000], e.Variants.Select(r => r.Published!.Value));
+        Assert.Equal(15, e.Tolerance);
+        Assert.True(e.JudgedPerVariant);
         Assert.False(e.Calibration);
-        Assert.Equal(e.Id, ExperimentCatalog.FindLadder(NvmeQd1Ladder.Id)!.Id);
+        Assert.Equal(e.Id, ExperimentCatalog.Find(NvmeQd1Ladder.Id)!.Id);
         Assert.Contains(NvmeQd1Ladder.Id, ExperimentCatalog.AllIds);
     }
 
     [Fact]
     public void Run_IsFast_Deterministic_AndBreakdownsSumToLatency()
     {
-        LadderExperiment e = NvmeQd1Ladder.Create() with { Replications = 2 };
-        LadderResult a = LadderRunner.Run(e, 42);
-        LadderResult b = LadderRunner.Run(e, 42);
-        Assert.Equal(a.Rungs.Select(r => r.Mean), b.Rungs.Select(r => r.Mean));
-        foreach (LadderRungResult r in a.Rungs)
+        Experiment e = NvmeQd1Ladder.Create() with { Replications = 2 };
+        ExperimentResult a = ExperimentRunner.Run(e, 42);
+        ExperimentResult b = ExperimentRunner.Run(e, 42, new RunOptions { Jobs = 2 });
+        Assert.Equal(a.Variants.Select(r => r.Mean), b.Variants.Select(r => r.Mean));
+        foreach (VariantResult r in a.Variants)
         {
             double sum = e.Breakdown.Sum(m => r.Metrics[m]);
             Assert.Equal(r.Metrics["lat_mean"], sum, precision: 2);
@@ -40,8 +41,8 @@ public class NvmeQd1LadderTests
     [Fact]
     public void Run_WithOverride_IsNotJudged()
     {
-        LadderExperiment e = NvmeQd1Ladder.Create() with { Replications = 1 };
-        LadderResult r = LadderRunner.Run(e, 1, rewrite: s => s, overrideDescription: "iodepth=8");
+        Experiment e = NvmeQd1Ladder.Create() with { Replications = 1 };
+        ExperimentResult r = ExperimentRunner.Run(e, 1, new RunOptions { Rewrite = s => s, OverrideDescription = "iodepth=8" });
         Assert.False(r.Comparable);
         Assert.False(r.Reproduced);
         Assert.Equal("iodepth=8", r.Override);

@@ -5,27 +5,27 @@ using KvmLab.Experiments.Catalog;
 
 namespace KvmLab.Reporting.Tests;
 
-public class LadderReportTests
+public class ExperimentReportTests
 {
-    private static LadderResult Short(bool overridden = false)
+    private static ExperimentResult Short(bool overridden = false)
     {
-        LadderExperiment e = NvmeQd1Ladder.Create();
+        Experiment e = NvmeQd1Ladder.Create();
         e = e with
         {
             Replications = 2,
-            Rungs = [.. e.Rungs.Select(r => r with { Scenario = r.Scenario with { Duration = SimSpan.FromMilliseconds(4), Warmup = SimSpan.FromMilliseconds(1) } })],
+            Variants = [.. e.Variants.Select(r => r with { Scenario = r.Scenario with { Duration = SimSpan.FromMilliseconds(4), Warmup = SimSpan.FromMilliseconds(1) } })],
         };
-        return LadderRunner.Run(e, 7, overrideDescription: overridden ? "iodepth=8" : null);
+        return ExperimentRunner.Run(e, 7, new RunOptions { OverrideDescription = overridden ? "iodepth=8" : null });
     }
 
     [Fact]
     public void Table_HasEveryConfigurationWithPublishedVerdictAndBreakdown()
     {
-        LadderResult r = Short();
-        string t = LadderReport.Table(r);
-        foreach (LadderRungResult rung in r.Rungs)
+        ExperimentResult r = Short();
+        string t = ExperimentReport.Table(r);
+        foreach (VariantResult rung in r.Variants)
         {
-            Assert.Contains(rung.Rung.Name, t, StringComparison.Ordinal);
+            Assert.Contains(rung.Name, t, StringComparison.Ordinal);
         }
 
         Assert.Contains("published", t, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public class LadderReportTests
     [Fact]
     public void Table_Override_SaysSoAndGivesNoVerdict()
     {
-        string t = LadderReport.Table(Short(overridden: true));
+        string t = ExperimentReport.Table(Short(overridden: true));
         Assert.Contains("OVERRIDE: iodepth=8", t, StringComparison.Ordinal);
         Assert.Contains("n/a (setup differs)", t, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT REPRODUCED", t, StringComparison.Ordinal);
@@ -47,8 +47,8 @@ public class LadderReportTests
     [Fact]
     public void Json_OneLine_WithModelPublishedAndMetricsPerConfiguration()
     {
-        LadderResult r = Short();
-        string json = LadderReport.Json(r);
+        ExperimentResult r = Short();
+        string json = ExperimentReport.Json(r);
         Assert.DoesNotContain('\n', json);
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement root = doc.RootElement;
@@ -60,6 +60,6 @@ public class LadderReportTests
         Assert.Contains(first.GetProperty("reproduced").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
         Assert.True(first.GetProperty("metrics").GetProperty("phase_device").GetDouble() > 0);
         Assert.Equal(r.Reproduced, root.GetProperty("reproduced").GetBoolean());
-        Assert.Equal(json, LadderReport.Json(r));
+        Assert.Equal(json, ExperimentReport.Json(r));
     }
 }
