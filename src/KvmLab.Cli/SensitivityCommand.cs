@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KvmLab.Calibration.Sensitivity;
+using KvmLab.Experiments;
 using KvmLab.Model.Hardware;
 using KvmLab.Model.Hardware.ProfileFiles;
 using KvmLab.Reporting;
@@ -11,7 +12,7 @@ internal static class SensitivityCommand
 {
     public static Command Create(TextWriter o, TextWriter err)
     {
-        var scenario = new Argument<string>("scenario") { Description = "Scenario YAML file" };
+        var scenario = new Argument<string>("scenario") { Description = "Scenario YAML file, or an experiment id (a row judged on a published change: what each cost does to the change, and what one cost alone would take to reach the published one)" };
         var metric = new Option<string?>("--metric") { Description = "The metric to differentiate (default: the workload's primary metric)" };
         var json = CommonOptions.Json("one JSON object: the metric, and every field with its elasticity, cost and provenance");
         var profile = CommonOptions.Profile();
@@ -36,9 +37,25 @@ internal static class SensitivityCommand
                 return ExitCodes.Usage;
             }
 
-            ScenarioSpec spec = ScenarioLoader.LoadFile(p.GetValue(scenario)!);
+            string target = p.GetValue(scenario)!;
             CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
             var progress = new Progress(err);
+            if (!File.Exists(target) && ExperimentCatalog.Find(target) is { } e)
+            {
+                if (e.Variants.Count != 2 || e.PublishedChangePercent is null)
+                {
+                    err.WriteLine($"kvmlab: sensitivity: {e.Id} is judged per variant, not on a change; give one of its variants' scenarios instead");
+                    return ExitCodes.Failure;
+                }
+
+                ChangeSensitivityResult c = ChangeSensitivity.Run(e.Id, e.Baseline.Scenario, e.Optimized.Scenario, p.GetValue(metric) ?? e.Metric,
+                    e.PublishedChangePercent, costs, n, (done, total) => progress.Report($"{e.Id}: fields", done, total));
+                progress.Done();
+                o.WriteLine(p.GetValue(json) ? ChangeSensitivityReport.Json(c) : ChangeSensitivityReport.Table(c, p.GetValue(top)));
+                return ExitCodes.Ok;
+            }
+
+            ScenarioSpec spec = ScenarioLoader.LoadFile(target);
             SensitivityResult r = SensitivityAnalysis.Run(spec, p.GetValue(metric), costs, n, (done, total) => progress.Report($"{spec.Name}: fields", done, total));
             progress.Done();
             o.WriteLine(p.GetValue(json) ? SensitivityReport.Json(r) : SensitivityReport.Table(r, p.GetValue(top)));

@@ -1,0 +1,107 @@
+using KvmLab.Model.Hardware;
+using KvmLab.Scenarios;
+
+namespace KvmLab.Calibration.Sensitivity;
+
+/// <summary>
+/// "What would it take" for a row judged on a published change (issue 14, item 8): how the
+/// model's change between two variants moves with each cost field, and how far each field alone
+/// would have to move to reach the published change. Both variants are run with the same field
+/// scaled by (1 - h) and (1 + h) and the same seed (common random numbers); the slope is the
+/// change in points per unit relative change of the field, and the factor needed is the linear
+/// extrapolation 1 + (published - model) / slope. It answers which cost or mechanism would have to
+/// be how large; whether a source allows that is read from the field's provenance: a measured
+/// cost cannot move, a fitted one within its fit's error, an estimate within the x/4..x4 band the fit gives estimates. Tuning a cost
+/// to the published value is exactly what this must not be used for: it marks findings.
+/// </summary>
+public static class ChangeSensitivity
+{
+    /// <summary>The band the fit allows an estimated cost (CostFit: log factors within x/4..x4).</summary>
+    public const double EstimateBand = 4;
+
+    /// <summary>How far a measured cost may move: the spread of repeated measurements is a few percent.</summary>
+    public const double MeasuredSlack = 0.05;
+
+    /// <summary>How far a fitted cost may move: the fits' leave-one-out errors stay within 15-25%.</summary>
+    public const double FittedSlack = 0.25;
+
+    /// <param name="published">The published change in percent, or null to rank only.</param>
+    public static ChangeSensitivityResult Run(
+        string row, ScenarioSpec baseline, ScenarioSpec optimized, string metric, double? published,
+        CostProfile? profile = null, int jobs = 1, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(optimized);
+        CostProfile p = profile ?? Profiles.Find(optimized.Profile) ?? throw new ScenarioException($"unknown cost profile '{optimized.Profile}'");
+        double c0 = Change(baseline, optimized, metric, p);
+        CostField[] fields = [.. CostFields.All.Where(f => f.Get(p).Ns > 0)];
+        var results = new ChangeElasticity[fields.Length];
+        int done = 0;
+        var gate = new Lock();
+        Parallel.For(0, fields.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
+        {
+            CostField f = fields[i];
+            double step = SensitivityAnalysis.Step;
+            double lo = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 - step));
+            double hi = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 + step));
+            double slope = (hi - lo) / (2 * step);
+            FieldSource source = p.SourceOf(f.Name);
+            double? factor = published is { } target && slope != 0 && double.IsFinite(slope) ? 1 + ((target - c0) / slope) : null;
+            results[i] = new ChangeElasticity(f.Name, double.IsFinite(slope) ? slope : 0, f.Get(p).Ns, source, lo, hi, factor, Judge(factor, source));
+            lock (gate)
+            {
+                progress?.Invoke(++done, fields.Length);
+            }
+        });
+
+        return new ChangeSensitivityResult(row, metric, c0, published, p.Id,
+            [.. results.OrderByDescending(r => Math.Abs(r.PointsPerUnit)).ThenBy(r => r.Field, StringComparer.Ordinal)]);
+    }
+
+    /// <summary>The change of <paramref name="metric"/> from baseline to optimized, in percent, on one profile (replication 0 of each).</summary>
+    public static double Change(ScenarioSpec baseline, ScenarioSpec optimized, string metric, CostProfile p)
+    {
+        double b = ScenarioRunner.Run(baseline, profileOverride: p).Metric(metric);
+        double o = ScenarioRunner.Run(optimized, profileOverride: p).Metric(metric);
+        return b == 0 ? 0 : (o - b) / b * 100;
+    }
+
+    /// <summary>Whether the factor a field alone would need is one its provenance allows.</summary>
+    public static ReachVerdict Judge(double? factor, FieldSource source) => factor switch
+    {
+        null => ReachVerdict.NoEffect,
+        <= 0 => ReachVerdict.WrongSign,
+        { } f when source.Kind == SourceKind.Measured => Math.Abs(f - 1) <= MeasuredSlack ? ReachVerdict.Allowed : ReachVerdict.Measured,
+        { } f when source.Kind == SourceKind.Fitted => Math.Abs(f - 1) <= FittedSlack ? ReachVerdict.Allowed : ReachVerdict.Fitted,
+        { } f => f >= 1 / EstimateBand && f <= EstimateBand ? ReachVerdict.Allowed : ReachVerdict.BeyondBand,
+    };
+}
+
+/// <summary>One field's effect on a row's change: points of change per unit relative change of the field.</summary>
+public sealed record ChangeElasticity(
+    string Field, double PointsPerUnit, double CostNs, FieldSource Source, double ChangeLow, double ChangeHigh, double? FactorNeeded, ReachVerdict Verdict);
+
+/// <summary>A row's modelled change and every field's effect on it, largest first.</summary>
+public sealed record ChangeSensitivityResult(string Row, string Metric, double ChangePercent, double? PublishedPercent, string Profile, IReadOnlyList<ChangeElasticity> Fields);
+
+/// <summary>Whether one field alone could reach the published change honestly.</summary>
+public enum ReachVerdict
+{
+    /// <summary>The change does not depend on the field.</summary>
+    NoEffect,
+
+    /// <summary>Moving the field would take the change the other way (the factor would be negative).</summary>
+    WrongSign,
+
+    /// <summary>A measured cost would have to change by more than 5%.</summary>
+    Measured,
+
+    /// <summary>A fitted cost would have to change by more than 25%: the fit's own entries would no longer hold.</summary>
+    Fitted,
+
+    /// <summary>An estimate would have to move beyond x/4..x4.</summary>
+    BeyondBand,
+
+    /// <summary>Within what the field's provenance allows (so the row's miss could be this cost).</summary>
+    Allowed,
+}

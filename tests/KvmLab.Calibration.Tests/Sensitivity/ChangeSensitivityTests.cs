@@ -1,0 +1,56 @@
+using KvmLab.Calibration.Sensitivity;
+using KvmLab.Model.Hardware;
+using KvmLab.Scenarios;
+
+namespace KvmLab.Calibration.Tests.Sensitivity;
+
+/// <summary>
+/// "What would it take" on the IPI fastpath pair (kut-ipi without and with ipi-fastpath): the
+/// slope of the change to each field, the factor one field alone would need to reach a target,
+/// and whether the field's provenance allows it.
+/// </summary>
+public class ChangeSensitivityTests
+{
+    private static (ScenarioSpec Off, ScenarioSpec On) Pair()
+    {
+        ScenarioSpec s = ScenarioLoader.LoadFile(RepoPaths.Scenario("kut-ipi.yaml"));
+        return (s with { Features = [.. s.Features.Where(f => f != "ipi-fastpath")] },
+                s with { Features = [.. s.Features.Where(f => f != "ipi-fastpath"), "ipi-fastpath"] });
+    }
+
+    [Fact]
+    public void TheFactorNeeded_IsTheLinearExtrapolationOfTheSlope_AndCostsOffThePathHaveNoEffect()
+    {
+        var (off, on) = Pair();
+        const double target = -22.3;
+        ChangeSensitivityResult r = ChangeSensitivity.Run("fastpath", off, on, "cycles_per_ipi", target, jobs: 2);
+
+        CostProfile p = Profiles.Find(on.Profile)!;
+        Assert.Equal(ChangeSensitivity.Change(off, on, "cycles_per_ipi", p), r.ChangePercent);
+        Assert.True(r.ChangePercent < 0, "the fastpath shortens the round trip");
+
+        ChangeElasticity top = r.Fields[0];
+        Assert.NotEqual(0, top.PointsPerUnit);
+        Assert.Equal((top.ChangeHigh - top.ChangeLow) / (2 * SensitivityAnalysis.Step), top.PointsPerUnit, 9);
+        Assert.Equal(1 + ((target - r.ChangePercent) / top.PointsPerUnit), top.FactorNeeded!.Value, 9);
+
+        ChangeElasticity avic = r.Fields.Single(f => f.Field == "AvicScanPerVcpu");
+        Assert.Equal((0.0, ReachVerdict.NoEffect), (avic.PointsPerUnit, avic.Verdict));
+        Assert.True(Math.Abs(r.Fields[0].PointsPerUnit) >= Math.Abs(r.Fields[^1].PointsPerUnit));
+    }
+
+    [Theory]
+    [InlineData(null, SourceKind.Estimate, ReachVerdict.NoEffect)]
+    [InlineData(-0.5, SourceKind.Estimate, ReachVerdict.WrongSign)]
+    [InlineData(3.9, SourceKind.Estimate, ReachVerdict.Allowed)]
+    [InlineData(0.26, SourceKind.Estimate, ReachVerdict.Allowed)]
+    [InlineData(4.1, SourceKind.Estimate, ReachVerdict.BeyondBand)]
+    [InlineData(1.04, SourceKind.Measured, ReachVerdict.Allowed)]
+    [InlineData(1.2, SourceKind.Measured, ReachVerdict.Measured)]
+    [InlineData(1.2, SourceKind.Fitted, ReachVerdict.Allowed)]
+    [InlineData(1.6, SourceKind.Fitted, ReachVerdict.Fitted)]
+    public void Judge_ReadsTheProvenance(double? factor, SourceKind kind, ReachVerdict expected)
+    {
+        Assert.Equal(expected, ChangeSensitivity.Judge(factor, new FieldSource(kind, "test")));
+    }
+}
