@@ -18,7 +18,7 @@ public static class ChangeSensitivityReport
         {
             t.Add((++rank).ToString(inv), e.Field, (e.PointsPerUnit * SensitivityAnalysis.Step).ToString("+0.00;-0.00;0.00", inv),
                 ResultTables.Format(e.CostNs), e.Source.Label, string.Create(inv, $"{e.ChangeLow:+0.0;-0.0;0.0}% / {e.ChangeHigh:+0.0;-0.0;0.0}%"),
-                e.FactorNeeded is { } f ? Factor(f) : "-", Describe(e.Verdict));
+                e.FactorNeeded is { } f && e.Verdict != ReachVerdict.Nonlinear ? Factor(f) : "-", Describe(e.Verdict));
         }
 
         string head = string.Create(inv, $"{r.Row}: {r.Metric} change {r.ChangePercent:+0.0;-0.0;0.0}% on profile {r.Profile}")
@@ -28,6 +28,13 @@ public static class ChangeSensitivityReport
         string tail = r.PublishedPercent is null ? "" : allowed == 0
             ? "\nNo single cost can reach the published change within what its source allows: a missing mechanism or a different setup, not a cost, is the gap (a finding)."
             : $"\n{allowed} field(s) could reach it alone within what their source allows (linear extrapolation; check by running with the factor).";
+        int jumpy = r.Fields.Count(e => e.Verdict == ReachVerdict.Nonlinear);
+        if (jumpy > 0)
+        {
+            tail += $"\n{jumpy} field(s) move the change non-monotonically: a 10% cost change reorders events and the change jumps (seed-sensitive dynamics); "
+                + "read their slopes only over replications (reproduce --replications), not from this one seed.";
+        }
+
         string rest = r.Fields.Count > top ? $"\n{r.Fields.Count - top} more fields not shown; --top {r.Fields.Count} lists all" : "";
         return head + "\n\n" + t + rest + tail;
     }
@@ -87,6 +94,7 @@ public static class ChangeSensitivityReport
         ReachVerdict.Measured => "measured: cannot move",
         ReachVerdict.Fitted => "fitted: beyond its fit",
         ReachVerdict.BeyondBand => "estimate: beyond x/4..x4",
+        ReachVerdict.Nonlinear => "not monotone: no slope",
         _ => "within its source's range",
     };
 }

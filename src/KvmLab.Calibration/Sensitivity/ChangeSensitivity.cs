@@ -47,7 +47,8 @@ public static class ChangeSensitivity
             double slope = (hi - lo) / (2 * step);
             FieldSource source = p.SourceOf(f.Name);
             double? factor = published is { } target && slope != 0 && double.IsFinite(slope) ? 1 + ((target - c0) / slope) : null;
-            results[i] = new ChangeElasticity(f.Name, double.IsFinite(slope) ? slope : 0, f.Get(p).Ns, source, lo, hi, factor, Judge(factor, source));
+            ReachVerdict verdict = Smooth(lo, c0, hi) ? Judge(factor, source) : ReachVerdict.Nonlinear;
+            results[i] = new ChangeElasticity(f.Name, double.IsFinite(slope) ? slope : 0, f.Get(p).Ns, source, lo, hi, factor, verdict);
             lock (gate)
             {
                 progress?.Invoke(++done, fields.Length);
@@ -65,6 +66,14 @@ public static class ChangeSensitivity
         double o = ScenarioRunner.Run(optimized, profileOverride: p).Metric(metric);
         return b == 0 ? 0 : (o - b) / b * 100;
     }
+
+    /// <summary>
+    /// Whether the change at -h, 0, +h is monotone (within 0.5 points): when the middle point lies
+    /// outside the other two, the change jumps with a small cost change (chaotic dynamics at this
+    /// seed, such as the overcommitted hosts' placement) and a slope means nothing.
+    /// </summary>
+    public static bool Smooth(double lo, double mid, double hi) =>
+        mid >= Math.Min(lo, hi) - 0.5 && mid <= Math.Max(lo, hi) + 0.5;
 
     /// <summary>Whether the factor a field alone would need is one its provenance allows.</summary>
     public static ReachVerdict Judge(double? factor, FieldSource source) => factor switch
@@ -104,4 +113,7 @@ public enum ReachVerdict
 
     /// <summary>Within what the field's provenance allows (so the row's miss could be this cost).</summary>
     Allowed,
+
+    /// <summary>The change is not monotone in the field around its value: no slope to extrapolate.</summary>
+    Nonlinear,
 }

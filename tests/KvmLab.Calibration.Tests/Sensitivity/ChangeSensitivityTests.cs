@@ -53,4 +53,15 @@ public class ChangeSensitivityTests
     {
         Assert.Equal(expected, ChangeSensitivity.Judge(factor, new FieldSource(kind, "test")));
     }
+
+    [Theory]
+    [InlineData(-78.4, -30.4, -33.8, false)]
+    [InlineData(-34.9, -40.0, -70.9, true)]
+    [InlineData(-34.9, -30.4, -70.9, false)]
+    [InlineData(-12.0, -11.8, -11.7, true)]
+    [InlineData(-11.8, -11.8, -11.8, true)]
+    public void Smooth_IsMonotoneThroughTheMiddle(double lo, double mid, double hi, bool smooth)
+    {
+        Assert.Equal(smooth, ChangeSensitivity.Smooth(lo, mid, hi));
+    }
 }
