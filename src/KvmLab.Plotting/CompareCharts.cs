@@ -34,7 +34,7 @@ public static class CompareCharts
         plot.Title($"{c.Scenario}: {c.Metric} ({(c.HigherIsBetter ? "higher" : "lower")} is better), ranked");
         Render.Legend(plot, ($"{c.Metric}: better", Render.Palette[2]), ($"{c.Metric}: worse", Render.Palette[3]),
             ("changes nothing", Render.Published), ("pCPU cores busy", Render.Palette[1]));
-        int width = Math.Max(800, 90 * sets.Count);
+        int width = Math.Clamp(48 * sets.Count, 800, 1600);
         return Render.Image(plot, "compare-" + c.Scenario,
             $"{c.Scenario}: change in {c.Metric} per feature set against the baseline (95% intervals), best first, beside the change in pCPU cores kept busy.", width, 480);
     }
