@@ -17,6 +17,7 @@ public static class KvmLabCli
             ListCommand.Create(stdout),
             RunCommand.Create(stdout, stderr, cancel),
             ReproduceCommand.Create(stdout, stderr),
+            CompareCommand.Create(stdout, stderr),
             ProbeCommand.Create(stdout, stderr),
             CalibrateCommand.Create(stdout, stderr),
             ValidateCommand.Create(stdout, stderr),

@@ -35,8 +35,17 @@ public static class ExperimentRunner
             }
         }
 
-        IReadOnlyList<RunResult> runs = LocalPool.Map(work, o.Jobs,
-            w => ScenarioRunner.Run(w.Spec, w.Replication, profileOverride: o.Profile, checks: o.Checks), o.Progress);
+        // Longest runs first (a rough cost: simulated time x CPUs simulated), so no long run starts
+        // last while the other workers sit idle; each result still goes back to its own slot.
+        int[] order = [.. Enumerable.Range(0, work.Count).OrderByDescending(i => Cost(work[i].Spec)).ThenBy(i => i)];
+        IReadOnlyList<RunResult> sorted = LocalPool.Map(order, o.Jobs,
+            i => ScenarioRunner.Run(work[i].Spec, work[i].Replication, profileOverride: o.Profile, checks: o.Checks), o.Progress);
+        var runs = new RunResult[work.Count];
+        for (int k = 0; k < order.Length; k++)
+        {
+            runs[order[k]] = sorted[k];
+        }
+
         var results = new List<ExperimentResult>();
         int at = 0;
         foreach (Experiment e in experiments)
@@ -76,6 +85,8 @@ public static class ExperimentRunner
             Override = overrideDescription,
         };
     }
+
+    private static double Cost(ScenarioSpec s) => s.Duration.Seconds * (s.Machine.Pcpus + s.Vms.Sum(v => v.Vcpus));
 
     private static VariantResult Summarise(Experiment e, Variant v, IReadOnlyList<RunResult> runs)
     {

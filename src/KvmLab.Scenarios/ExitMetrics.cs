@@ -1,5 +1,6 @@
 using KvmLab.Engine.Time;
 using KvmLab.Model;
+using KvmLab.Model.Invariants;
 using KvmLab.Model.Kvm;
 
 namespace KvmLab.Scenarios;
@@ -41,6 +42,10 @@ public static class ExitMetrics
         double guest = all.Sum(v => v.Stats.GuestTime.Seconds);
         double hostTime = all.Sum(v => v.Stats.HostTime.Seconds);
         yield return new RunMetric("vcpu_time_outside_guest", Pct(hostTime, guest + hostTime), "%");
+        // The host's view of CPU burned (what `compare` charges per unit of work): every pCPU's time
+        // not idle (a thread, a switch or an interrupt on it), guest polling and host halt polling included.
+        long busyNs = host.Pcpus.Sum(p => p.Ledger.Total(now) - p.Ledger.TimeIn((int)PcpuTime.Idle, now));
+        yield return new RunMetric("pcpu_busy_cores", busyNs / 1e9 / seconds, "cores");
         yield return new RunMetric("host_context_switches_per_s", host.Scheduler.ContextSwitches / seconds, "1/s");
         yield return new RunMetric("guest_wakeups_per_s", vms.Sum(v => v.Guest.Wakeups) / seconds, "1/s");
         yield return new RunMetric("guest_resched_ipis_per_s", vms.Sum(v => v.Guest.ReschedIpis) / seconds, "1/s");
