@@ -144,4 +144,27 @@ public class LadderReproduceTests
         Assert.Equal(2, code);
         Assert.Contains("--jobs 0 is out of range", stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>A profile whose storage path is longer than the drive's published latency: one line, not a stack trace.</summary>
+    [Fact]
+    public void Run_Fio_WithAProfileWhoseStoragePathExceedsTheDrive_IsOneLine()
+    {
+        double tsc = Profiles.Find("skylake-sp-2020")!.TscGhz;
+        string path = Path.Combine(Path.GetTempPath(), $"kvmlab-slow-syscall-{Environment.ProcessId}.json");
+        File.WriteAllText(path, "{\"format\": \"kvmlab-cost-profile/1\", \"id\": \"slow-syscall\", \"summary\": \"test\", \"citation\": \"test\", "
+            + $"\"base\": \"skylake-sp-2020\", \"tsc_ghz\": {tsc.ToString(CultureInfo.InvariantCulture)}, "
+            + "\"fields\": {\"Storage.SyscallEntryExit\": {\"ns\": 20000, \"source\": \"estimate\"}}}");
+        try
+        {
+            var (code, _, err) = Cli("run", RepoPaths.Scenario("fio-iothread.yaml"), "--profile", path);
+            Assert.Equal(1, code);
+            Assert.Single(err.Trim().Split('\n'));
+            Assert.Contains("host storage path", err, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -39,6 +39,13 @@ public sealed class FioWorkload : IWorkload
         ArgumentNullException.ThrowIfNull(vm);
         NvmeDeviceSpec spec = NvmeDevices.Find(Device, host.Costs)
             ?? throw new InvalidOperationException($"unknown drive '{Device}' (known: {string.Join(", ", NvmeDevices.Ids)})");
+        if (DeviceLatency is null && spec.ServiceMean.Ns <= 0)
+        {
+            // The drive's time is its published end-to-end latency minus the profile's host path; a profile
+            // whose storage costs add up to more than that latency leaves the drive no time at all.
+            throw new InvalidOperationException(
+                $"the cost profile's host storage path ({NvmeDevices.HostPathInPublishedLatency(host.Costs).Microseconds} us) is longer than drive {Device}'s published end-to-end latency: check the profile's Storage.* costs");
+        }
         if (DeviceLatency is { } e2e)
         {
             Engine.Time.SimSpan service = e2e - NvmeDevices.HostPathInPublishedLatency(host.Costs);
