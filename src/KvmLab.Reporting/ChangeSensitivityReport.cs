@@ -48,7 +48,15 @@ public static class ChangeSensitivityReport
             w.WriteStartObject();
             w.WriteString("experiment", r.Row);
             w.WriteString("metric", r.Metric);
-            w.WriteNumber("change_percent", Math.Round(r.ChangePercent, 6));
+            if (double.IsFinite(r.ChangePercent))
+            {
+                w.WriteNumber("change_percent", Math.Round(r.ChangePercent, 6));
+            }
+            else
+            {
+                w.WriteNull("change_percent"); // the baseline did no work
+            }
+
             if (r.PublishedPercent is { } pub)
             {
                 w.WriteNumber("published_change_percent", pub);
@@ -64,7 +72,7 @@ public static class ChangeSensitivityReport
                 w.WriteNumber("change_points_per_unit", Math.Round(e.PointsPerUnit, 6));
                 w.WriteNumber("cost_ns", Math.Round(e.CostNs, 3));
                 w.WriteString("source", e.Source.Label);
-                if (e.FactorNeeded is { } f)
+                if (e.FactorNeeded is { } f && double.IsFinite(f))
                 {
                     w.WriteNumber("factor_needed", Math.Round(f, 6));
                 }

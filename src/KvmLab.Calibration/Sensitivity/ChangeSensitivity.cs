@@ -64,16 +64,26 @@ public static class ChangeSensitivity
     {
         double b = ScenarioRunner.Run(baseline, profileOverride: p).Metric(metric);
         double o = ScenarioRunner.Run(optimized, profileOverride: p).Metric(metric);
-        return b == 0 ? 0 : (o - b) / b * 100;
+        return b == 0 ? double.NaN : (o - b) / b * 100; // NaN: the baseline did no work, so there is no change to speak of
     }
 
     /// <summary>
-    /// Whether the change at -h, 0, +h is monotone (within 0.5 points): when the middle point lies
-    /// outside the other two, the change jumps with a small cost change (chaotic dynamics at this
-    /// seed, such as the overcommitted hosts' placement) and a slope means nothing.
+    /// Whether the change at -h, 0, +h is smooth: monotone (within 0.5 points) and not a step (one
+    /// side moving by more than 5 points while the other moves less than a fifth of that). Otherwise
+    /// the change jumps with a small cost change (chaotic dynamics at this seed, such as the
+    /// overcommitted hosts' placement, or a threshold crossed) and a slope means nothing.
     /// </summary>
-    public static bool Smooth(double lo, double mid, double hi) =>
-        mid >= Math.Min(lo, hi) - 0.5 && mid <= Math.Max(lo, hi) + 0.5;
+    public static bool Smooth(double lo, double mid, double hi)
+    {
+        if (!double.IsFinite(lo) || !double.IsFinite(mid) || !double.IsFinite(hi) || mid < Math.Min(lo, hi) - 0.5 || mid > Math.Max(lo, hi) + 0.5)
+        {
+            return false;
+        }
+
+        // A step: one side moves by points, the other hardly at all (a threshold crossed, not a slope).
+        double down = Math.Abs(mid - lo), up = Math.Abs(hi - mid);
+        return Math.Max(down, up) <= 5 || Math.Min(down, up) >= 0.2 * Math.Max(down, up);
+    }
 
     /// <summary>Whether the factor a field alone would need is one its provenance allows.</summary>
     public static ReachVerdict Judge(double? factor, FieldSource source) => factor switch

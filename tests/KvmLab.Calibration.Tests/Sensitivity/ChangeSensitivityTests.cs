@@ -56,10 +56,13 @@ public class ChangeSensitivityTests
 
     [Theory]
     [InlineData(-78.4, -30.4, -33.8, false)]
-    [InlineData(-34.9, -40.0, -70.9, true)]
+    [InlineData(-34.9, -50.0, -70.9, true)]
     [InlineData(-34.9, -30.4, -70.9, false)]
     [InlineData(-12.0, -11.8, -11.7, true)]
     [InlineData(-11.8, -11.8, -11.8, true)]
+    [InlineData(-97.0, -97.0, 0.0, false)]
+    [InlineData(-61.2, -30.4, -27.8, false)]
+    [InlineData(double.NaN, -30.4, -27.8, false)]
     public void Smooth_IsMonotoneThroughTheMiddle(double lo, double mid, double hi, bool smooth)
     {
         Assert.Equal(smooth, ChangeSensitivity.Smooth(lo, mid, hi));
