@@ -82,7 +82,8 @@ public static partial class EntryModel
             int vcpus = int.TryParse(e.Scenario.GetValueOrDefault("vcpus"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : 1;
             try
             {
-                return new Plan(Scenario(e, profileId, "vmexit", vcpus, $"  test: {test}\n"), "cycles", null);
+                string device = e.Scenario.GetValueOrDefault("device") is { } d ? $"  device: {d}\n" : "";
+                return new Plan(Scenario(e, profileId, "vmexit", vcpus, $"  test: {test}\n{device}"), "cycles", null);
             }
             catch (ScenarioException x)
             {
