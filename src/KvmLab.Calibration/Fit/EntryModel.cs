@@ -83,6 +83,16 @@ public static partial class EntryModel
             return new Plan(TimerFlood(e, profileId), $"exit_handling_us.{reason}", null);
         }
 
+        if (e.Quantity.StartsWith("tscdeadline_latency.", StringComparison.Ordinal) && e.Unit == "cycles" && WorkloadFactory.Types.Contains("tscdeadline-latency"))
+        {
+            // kvm-unit-tests tscdeadline_latency.flat with its defaults (delta 200000 cycles), 1000 samples.
+            string stat = e.Quantity["tscdeadline_latency.".Length..];
+            if (stat is "mean" or "min" or "max")
+            {
+                return new Plan(Scenario(e, profileId, "tscdeadline-latency", 1, "  size: 1000\n"), stat, null);
+            }
+        }
+
         if (e.Quantity.StartsWith("vmexit.", StringComparison.Ordinal) && e.Unit == "cycles")
         {
             if (!WorkloadFactory.Types.Contains("vmexit"))
@@ -101,7 +111,8 @@ public static partial class EntryModel
             int vcpus = int.TryParse(e.Scenario.GetValueOrDefault("vcpus"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : 1;
             try
             {
-                return new Plan(Scenario(e, profileId, "vmexit", vcpus, $"  test: {test}\n"), "cycles", null);
+                string device = e.Scenario.GetValueOrDefault("device") is { } d ? $"  device: {d}\n" : "";
+                return new Plan(Scenario(e, profileId, "vmexit", vcpus, $"  test: {test}\n{device}"), "cycles", null);
             }
             catch (ScenarioException x)
             {

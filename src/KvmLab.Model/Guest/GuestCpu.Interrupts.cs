@@ -52,7 +52,48 @@ public sealed partial class GuestCpu
         }
     }
 
-    private bool CanTakeInterrupt() => !InInterrupt && Vcpu.HasPendingInterrupt;
+    private bool CanTakeInterrupt() => !InInterrupt && !InterruptsDisabled && Vcpu.HasPendingInterrupt;
+
+    /// <summary>RFLAGS.IF is clear (cli): a pending interrupt waits for sti (only kvm-unit-tests loops clear it here).</summary>
+    public bool InterruptsDisabled { get; private set; }
+
+    /// <summary>cli.</summary>
+    public void Cli() => InterruptsDisabled = true;
+
+    /// <summary>
+    /// "sti; nop": IF is set and, past the STI shadow, a pending interrupt is taken before
+    /// <paramref name="then"/>. With APICv, virtual-interrupt delivery evaluates RVI at once
+    /// (SDM 30.2.2, no exit); without it, KVM asked for an interrupt window when it saw the
+    /// interrupt blocked at entry (vmx_enable_irq_window), so the window opening exits
+    /// (INTERRUPT_WINDOW) and the interrupt is injected on the way back in.
+    /// </summary>
+    public void StiNop(Action then)
+    {
+        InterruptsDisabled = false;
+        if (!Vcpu.HasPendingInterrupt || InInterrupt)
+        {
+            then();
+            return;
+        }
+
+        if (Vcpu.Vm.Config.ApicV || Vcpu.Vm.Config.Avic)
+        {
+            UserMode = false;
+            _act = Activity.None;
+            _saved.Push(new Saved(Activity.None, 0, then, null, false, null));
+            BeginInterrupt();
+            return;
+        }
+
+        ExitingInstruction(ExitReason.InterruptWindow, 0, default, then);
+    }
+
+    /// <summary>"sti; hlt": the HLT runs in the STI shadow and exits; KVM finds the interrupt pending and does not block (kvm_vcpu_check_block), and injects it.</summary>
+    public void StiHlt(Action then)
+    {
+        InterruptsDisabled = false;
+        Halt(then);
+    }
 
     private void SaveCurrentAndBeginInterrupt()
     {

@@ -47,7 +47,7 @@ public sealed partial class GuestKernel
                     // sysvec_call_function(_single): ack_APIC_irq first, then flush the queue.
                     Eoi(cpu, () => cpu.Compute(_host.Costs.GuestCsdFlush, () => FlushCsds(cpu, iret)));
                     break;
-                case Vectors.LocalTimer:
+                case Vectors.LocalTimer when !_vectorHandlers.ContainsKey(Vectors.LocalTimer):
                     // sysvec_apic_timer_interrupt: ack_APIC_irq, then hrtimer_interrupt.
                     Eoi(cpu, () => cpu.Timers.OnInterrupt(iret));
                     break;

@@ -42,6 +42,13 @@ public static class AmdRome
             XapicMmioEmulation = Same(skx.XapicMmioEmulation),
             HltHandler = Same(skx.HltHandler),
             HypercallHandler = Same(skx.HypercallHandler),
+            CpuidEmulation = Same(skx.CpuidEmulation),
+            RdmsrEmulation = Same(skx.RdmsrEmulation),
+            PioEmulation = Same(skx.PioEmulation),
+            CrAccessHandler = Same(skx.CrAccessHandler),
+            InterruptWindowHandler = Same(skx.InterruptWindowHandler),
+            MmioInstructionEmulation = Same(skx.MmioInstructionEmulation),
+            UserspaceExitRoundtrip = Same(skx.UserspaceExitRoundtrip),
             PauseInstruction = Same(skx.PauseInstruction), // ESTIMATE: Zen 2's PAUSE latency not found; SKX's carried over
             PauseExitHandler = Same(skx.PauseExitHandler),
             SpinCandidateCheck = Same(skx.SpinCandidateCheck),

@@ -70,6 +70,33 @@ public sealed record CostProfile
     /// <summary>kvm_emulate_hypercall: register reads, the dispatch on the hypercall number, the return value (KVM_HC_SEND_IPI adds per-target delivery).</summary>
     public required SimSpan HypercallHandler { get; init; }
 
+    // --- The exits kvm-unit-tests' vmexit.flat times (issue 13) ---
+
+    /// <summary>handle_cpuid -> kvm_emulate_cpuid: kvm_cpuid's lookup of the leaf in the vCPU's CPUID table, four register writes, skipping the instruction.</summary>
+    public required SimSpan CpuidEmulation { get; init; }
+
+    /// <summary>handle_rdmsr -> kvm_emulate_rdmsr -> kvm_get_msr_common for an MSR KVM keeps in the kernel (IA32_TSC_ADJUST), EDX:EAX written back.</summary>
+    public required SimSpan RdmsrEmulation { get; init; }
+
+    /// <summary>handle_io -> kvm_fast_pio: the exit qualification's port and size, kvm_io_bus_read/write's lookup on KVM_PIO_BUS and an in-kernel device's callback (the i8259 ELCR), skipping the instruction.</summary>
+    public required SimSpan PioEmulation { get; init; }
+
+    /// <summary>handle_cr for CR8 without a TPR shadow: kvm_get_cr8 / kvm_set_cr8 (kvm_lapic_set_tpr, the PPR update), skipping the instruction.</summary>
+    public required SimSpan CrAccessHandler { get; init; }
+
+    /// <summary>handle_interrupt_window: clear interrupt-window exiting in the VMCS, KVM_REQ_EVENT (the injection itself is EnterGuestLoop's).</summary>
+    public required SimSpan InterruptWindowHandler { get; init; }
+
+    /// <summary>An MMIO write no ioeventfd takes: handle_ept_misconfig -> kvm_mmu_page_fault -> x86_emulate_instruction (fetch, decode, emulate) up to KVM_EXIT_MMIO.</summary>
+    public required SimSpan MmioInstructionEmulation { get; init; }
+
+    /// <summary>
+    /// A KVM_RUN return to QEMU and back for a PIO/MMIO exit: the user-return MSRs and FPU switch,
+    /// the ioctl's return and re-entry, QEMU's kvm_cpu_exec with the BQL and address_space_rw's
+    /// dispatch to the device (or to nothing), then vcpu_load and the guest FPU again.
+    /// </summary>
+    public required SimSpan UserspaceExitRoundtrip { get; init; }
+
     // --- Pause-loop exiting and directed yield (MECHANISMS.md section 5) ---
 
     /// <summary>handle_pause's own work: grow_ple_window, skipping the instruction, entering kvm_vcpu_on_spin.</summary>

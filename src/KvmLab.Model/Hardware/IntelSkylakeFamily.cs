@@ -84,6 +84,13 @@ public static class IntelSkylakeFamily
             XapicMmioEmulation = C(100),     // ESTIMATE: APIC-write trap (APICv), kvm_apic_write_nodecode, no decode
             HltHandler = C(100),             // ESTIMATE: kvm_emulate_halt, kvm_vcpu_halt, vcpu_block checks
             HypercallHandler = hypercall,
+            CpuidEmulation = C(100),         // ESTIMATE: kvm_emulate_cpuid: kvm_find_cpuid_entry's walk of ~40 entries, 4 register writes, skip
+            RdmsrEmulation = wrmsrEmul,      // ESTIMATE: kvm_emulate_rdmsr is kvm_emulate_wrmsr's mirror (kvm_get_msr with its retpolined call)
+            PioEmulation = C(300),           // ESTIMATE: handle_io -> kvm_fast_pio: emulator_pio_in_out, kvm_io_bus bsearch under SRCU, the device callback
+            CrAccessHandler = C(100),        // ESTIMATE: handle_cr decode + kvm_set_cr8 -> kvm_lapic_set_tpr -> apic_update_ppr
+            InterruptWindowHandler = C(50),  // ESTIMATE: handle_interrupt_window: one VMCS write and kvm_make_request
+            MmioInstructionEmulation = C(1500), // ESTIMATE: kvm_mmu_page_fault -> x86_emulate_instruction: guest page walk to fetch, decode, emulate the MOV
+            UserspaceExitRoundtrip = C(4000),   // ESTIMATE: ioctl return + re-entry ~750 with KPTI, user-return MSRs ~400, FPU swap ~600, vcpu_load ~500, QEMU BQL + dispatch ~1500
             PauseInstruction = C(140),       // Intel Optimization Reference Manual 2.5.4: PAUSE latency "as many as 140 cycles" on Skylake
             PauseExitHandler = C(100),       // ESTIMATE: handle_pause: grow_ple_window (a VMCS write), skip, call
             SpinCandidateCheck = C(30),      // ESTIMATE: kvm_for_each_vcpu step + four READ_ONCE checks

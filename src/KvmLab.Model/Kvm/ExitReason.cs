@@ -32,4 +32,19 @@ public enum ExitReason
     /// entry (EPT_MISCONFIG; SVM NPF): a virtio-pci notify doorbell, served by an ioeventfd on KVM_FAST_MMIO_BUS.
     /// </summary>
     EptMisconfig,
+
+    /// <summary>CPUID (always intercepted on VMX; handle_cpuid -> kvm_emulate_cpuid).</summary>
+    Cpuid,
+
+    /// <summary>IN/OUT to an intercepted port (IO_INSTRUCTION; handle_io -> kvm_fast_pio): an in-kernel device, a PIO ioeventfd, or QEMU.</summary>
+    IoInstruction,
+
+    /// <summary>RDMSR of an intercepted MSR (handle_rdmsr -> kvm_emulate_rdmsr).</summary>
+    MsrRead,
+
+    /// <summary>MOV to/from CR8 when the TPR shadow does not cover it (CR_ACCESS; handle_cr -> kvm_get_cr8 / kvm_set_cr8).</summary>
+    CrAccess,
+
+    /// <summary>The guest opened an interrupt window KVM asked for (INTERRUPT_WINDOW; handle_interrupt_window): a pending interrupt can now be injected.</summary>
+    InterruptWindow,
 }

@@ -239,6 +239,9 @@ public sealed partial class Vcpu
             case ExitEffect.SignalIoeventfd:
                 Vm.IoeventfdAt(_exit.Data)!.Signal();
                 break;
+            case ExitEffect.SignalPioIoeventfd:
+                Vm.PioIoeventfdAt(_exit.Msr)!.Signal();
+                break;
             case ExitEffect.None:
                 break;
         }

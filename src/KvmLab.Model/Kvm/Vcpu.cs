@@ -257,6 +257,11 @@ public sealed partial class Vcpu : HostThread, IEventHandler
         ExitReason.AvicIncompleteIpi => "exit: AVIC_INCOMPLETE_IPI",
         ExitReason.PauseLoop => "exit: PAUSE (PLE)",
         ExitReason.EptMisconfig => "exit: EPT_MISCONFIG (ioeventfd)",
+        ExitReason.Cpuid => "exit: CPUID",
+        ExitReason.IoInstruction => "exit: IO_INSTRUCTION",
+        ExitReason.MsrRead => "exit: MSR_READ",
+        ExitReason.CrAccess => "exit: CR_ACCESS",
+        ExitReason.InterruptWindow => "exit: INTERRUPT_WINDOW",
         _ => "exit",
     };
 }

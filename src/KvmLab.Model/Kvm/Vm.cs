@@ -49,6 +49,14 @@ public sealed class Vm
     /// <summary>The ioeventfd registered at <paramref name="gpa"/> (kvm_io_bus_write's lookup), or null.</summary>
     public HostOs.Eventfd? IoeventfdAt(long gpa) => _ioeventfds.GetValueOrDefault(gpa);
 
+    private readonly Dictionary<uint, HostOs.Eventfd> _pioIoeventfds = [];
+
+    /// <summary>KVM_IOEVENTFD with KVM_IOEVENTFD_FLAG_PIO: an OUT to <paramref name="port"/> signals <paramref name="eventfd"/> in the kernel.</summary>
+    public void AssignPioIoeventfd(uint port, HostOs.Eventfd eventfd) => _pioIoeventfds.Add(port, eventfd);
+
+    /// <summary>The PIO ioeventfd registered at <paramref name="port"/>, or null.</summary>
+    public HostOs.Eventfd? PioIoeventfdAt(uint port) => _pioIoeventfds.GetValueOrDefault(port);
+
     /// <summary>kvm_vcpu_yield_to from <paramref name="me"/>, counted as a directed-yield attempt (and success when &gt; 0).</summary>
     internal int YieldTo(Vcpu me, Vcpu target)
     {

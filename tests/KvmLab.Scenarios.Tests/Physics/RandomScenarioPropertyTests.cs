@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CsCheck;
 using KvmLab.Model.Invariants;
+using KvmLab.Model.Workloads;
 using KvmLab.Policies;
 using KvmLab.Reporting;
 
@@ -79,7 +80,7 @@ public class RandomScenarioPropertyTests
         bool amd = profile == "amd-rome-2020";
         string workload = WorkloadFactory.Types[Pick(WorkloadFactory.Types.Count)];
         int vcpus = 1 + Pick(8);
-        if (workload is "kut-ipi" or "ipi-send" or "ipi-bench" or "memcached" && vcpus < 2)
+        if (workload is "kut-ipi" or "vmexit" or "ipi-send" or "ipi-bench" or "memcached" && vcpus < 2)
         {
             vcpus = 2;
         }
@@ -94,7 +95,7 @@ public class RandomScenarioPropertyTests
         int hogs = Pick(4) == 0 ? 1 + Pick(2) : 0;
         int durationUs = 1000 + Pick(4000);
         int warmupUs = Pick(durationUs / 2);
-        string kernel = workload == "kut-ipi" ? "kvm-unit-tests" : "linux";
+        string kernel = workload is "kut-ipi" or "vmexit" or "tscdeadline-latency" ? "kvm-unit-tests" : "linux";
 
         var features = new List<string>();
         int mask = c[i++];
@@ -156,6 +157,9 @@ public class RandomScenarioPropertyTests
     private static string Parameters(string workload, int vcpus, Func<int, int> pick) => workload switch
     {
         "kut-ipi" => $"  iterations: {1 + pick(100)}\n",
+        "tscdeadline-latency" => $"  delta: {1000 + pick(500000)}\n  size: {1 + pick(100)}\n",
+        "vmexit" => $"  test: {VmexitTests.ByName.Keys.ElementAt(pick(VmexitTests.ByName.Count))}\n  device: {new[] { "no-eventfd", "wildcard-eventfd", "datamatch-eventfd" }[pick(3)]}\n"
+            + $"  tpr_shadow: {(pick(2) == 0 ? "on" : "off")}\n  goal_cycles: {1000 + pick(200000)}\n",
         "ipi-bench" => $"  mode: {new[] { "unicast", "broadcast", "multicast" }[pick(3)]}\n  iterations: {1 + pick(50)}\n",
         "ipi-send" => $"  period_us: {5 + pick(100)}\n",
         "cyclictest" => $"  threads: {1 + pick(vcpus)}\n  interval_us: {50 + pick(1000)}\n  priority: {pick(2) * 80}\n",

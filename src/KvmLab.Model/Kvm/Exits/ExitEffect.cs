@@ -23,4 +23,7 @@ public enum ExitEffect
 
     /// <summary>ioeventfd_write: eventfd_signal on the ioeventfd that matched the address (its watcher wakes).</summary>
     SignalIoeventfd,
+
+    /// <summary>ioeventfd_write on KVM_PIO_BUS: eventfd_signal on the PIO ioeventfd that matched the port.</summary>
+    SignalPioIoeventfd,
 }

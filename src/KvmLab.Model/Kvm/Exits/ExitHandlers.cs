@@ -9,7 +9,7 @@ namespace KvmLab.Model.Kvm.Exits;
 /// <see cref="CostProfile"/>, and the effect the vCPU applies when that cost has been paid; what
 /// happens at the handler's start (arming a timer, a PV kick, a directed yield) happens here.
 /// </summary>
-public static class ExitHandlers
+public static partial class ExitHandlers
 {
     /// <summary>Dispatches on the exit reason (exhaustive over <see cref="ExitReason"/>).</summary>
     public static ExitHandling Handle(Vcpu v, in ExitInfo e) => e.Reason switch
@@ -23,6 +23,11 @@ public static class ExitHandlers
         ExitReason.PauseLoop => PauseLoop(v),
         ExitReason.AvicIncompleteIpi => AvicIncompleteIpi(v, e),
         ExitReason.EptMisconfig => EptMisconfig(v, e),
+        ExitReason.Cpuid => Cpuid(v),
+        ExitReason.IoInstruction => IoInstruction(v, e),
+        ExitReason.MsrRead => MsrRead(v),
+        ExitReason.CrAccess => CrAccess(v),
+        ExitReason.InterruptWindow => InterruptWindow(v),
         _ => throw new InvalidOperationException($"No handler for {e.Reason}."),
     };
 
@@ -114,7 +119,8 @@ public static class ExitHandlers
             }
 
             default:
-                throw new InvalidOperationException($"Unknown hypercall {e.Data}.");
+                // An unknown number (vmexit.flat's vmcall passes 0): kvm_emulate_hypercall returns -KVM_ENOSYS.
+                return new(cost, ExitEffect.None);
         }
     }
 
@@ -139,23 +145,6 @@ public static class ExitHandlers
             + (c.AvicScanPerVcpu * vm.Vcpus.Count)
             + (c.IpiDeliveryPerTarget * vm.Targets(v, e.Icr).Count(t => !t.AvicIsRunning));
         return new(cost, ExitEffect.WakeAvicTargets);
-    }
-
-    /// <summary>
-    /// handle_ept_misconfig (arch/x86/kvm/vmx/vmx.c, v5.10): a write to an address on KVM_FAST_MMIO_BUS
-    /// is served without decoding the instruction — kvm_io_bus_write finds the ioeventfd,
-    /// ioeventfd_write signals its eventfd (virt/kvm/eventfd.c) — and the instruction is skipped.
-    /// An address with no ioeventfd would go to userspace, which the model does not do.
-    /// </summary>
-    public static ExitHandling EptMisconfig(Vcpu v, in ExitInfo e)
-    {
-        StorageCosts s = v.Host.Costs.Storage;
-        if (v.Vm.IoeventfdAt(e.Data) is null)
-        {
-            throw new InvalidOperationException($"{v.Name}: MMIO write to 0x{e.Data:x} has no ioeventfd (exits to userspace are not modeled).");
-        }
-
-        return new(s.IoeventfdMmioHandler + s.EventfdSignal, ExitEffect.SignalIoeventfd);
     }
 
     /// <summary>kvm_apic_send_ipi's per-target work, plus posting the interrupt with APICv.</summary>

@@ -139,10 +139,11 @@ public class ExitHandlersTests
     }
 
     [Fact]
-    public void EptMisconfig_WithoutAnIoeventfd_IsRefused()
+    public void EptMisconfig_WithoutAnIoeventfd_IsEmulatedAndGoesToQemu()
     {
-        // The address would exit to userspace (KVM_EXIT_MMIO), which the model does not do.
-        Assert.Throws<InvalidOperationException>(() => ExitHandlers.Handle(NewVcpu(), Exit(ExitReason.EptMisconfig, data: 0x1234)));
+        // kvm_mmu_page_fault emulates the write and exits to userspace (KVM_EXIT_MMIO).
+        ExitHandling h = ExitHandlers.Handle(NewVcpu(), Exit(ExitReason.EptMisconfig, data: 0x1234));
+        Assert.Equal(new ExitHandling(C.MmioInstructionEmulation + C.UserspaceExitRoundtrip, ExitEffect.None), h);
     }
 
     [Fact]
