@@ -21,17 +21,13 @@ public class PublishedValuesNotInCatalogTests
     /// </summary>
     public static IEnumerable<Published> PublishedValues()
     {
+        // One experiment shape: each variant's published value (by the profile it runs on) and the published change.
         foreach (Experiment x in ExperimentCatalog.All)
         {
-            double?[] v = [x.Published.Baseline, x.Published.Optimized, x.Published.ChangePercent];
-            yield return new Published(x.Id, x.Baseline.Scenario.Profile, [.. v.OfType<double>()]);
-        }
-
-        foreach (LadderExperiment l in ExperimentCatalog.Ladders)
-        {
-            foreach (IGrouping<string, LadderRung> byProfile in l.Rungs.GroupBy(r => r.Scenario.Profile))
+            foreach (IGrouping<string, Variant> byProfile in x.Variants.GroupBy(v => v.Scenario.Profile))
             {
-                yield return new Published(l.Id, byProfile.Key, [.. byProfile.Select(r => r.Published)]);
+                double?[] v = [.. byProfile.Select(v => v.Published), byProfile.Key == x.Optimized.Scenario.Profile ? x.PublishedChangePercent : null];
+                yield return new Published(x.Id, byProfile.Key, [.. v.OfType<double>()]);
             }
         }
     }
