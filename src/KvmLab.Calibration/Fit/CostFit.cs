@@ -34,6 +34,7 @@ public static class CostFit
 
     private const double Step = 0.05;
     private const int Iterations = 3;
+    private const int MaxHalvings = 4;
     private const double BoundWeight = 10;
 
     /// <param name="fitRelatedTargets">Also fit entries that share an experiment's patch series (never its result); off for a strict fit.</param>
@@ -129,9 +130,32 @@ public static class CostFit
             progress?.Invoke($"iteration {it + 1}/{Iterations}: Jacobian over {n} fields x {rows.Count} entries");
             jac = Jacobian(Predict, theta, y0, Residual);
             double[] r0 = [.. y0.Select((y, i) => Residual(i, y))];
-            theta = Solve(jac, r0, theta, lo, hi, Enumerable.Range(0, rows.Count).ToHashSet());
-            y0 = Predict(theta);
+            double[] proposed = Solve(jac, r0, theta, lo, hi, Enumerable.Range(0, rows.Count).ToHashSet());
+
+            // The linearization is a guess about a simulator that is not linear: a step is taken only
+            // when a real run agrees it lowers the objective, else halved (backtracking), and the fit
+            // stops where no step helps. Without this the full step can end far worse than the start.
+            double j0 = Objective(y0, theta);
+            bool improved = false;
+            for (int half = 0; half < MaxHalvings && !improved; half++)
+            {
+                double scale = Math.Pow(0.5, half);
+                double[] candidate = [.. theta.Select((t, c) => t + (scale * (proposed[c] - t)))];
+                double[] y = Predict(candidate);
+                if (Objective(y, candidate) < j0)
+                {
+                    (theta, y0, improved) = (candidate, y, true);
+                }
+            }
+
+            if (!improved)
+            {
+                break;
+            }
         }
+
+        double Objective(double[] y, double[] t) =>
+            y.Select((v, i) => Math.Pow(Residual(i, v), 2)).Sum() + (Prior * t.Sum(x => x * x));
 
         // Leave-one-out: the fit without entry k (the same linearization, solved again), run for real.
         double[] rFit = [.. y0.Select((y, i) => Residual(i, y))];

@@ -102,4 +102,25 @@ public class CostFitTests
         Assert.DoesNotContain("adaptive-timer-advance", sNo.Features);
         Assert.Equal(0, sNo.TimerAdvance.Ns);
     }
+
+    /// <summary>
+    /// A model the linearization misjudges (a peak: rising at the estimate, falling soon after): the
+    /// full Gauss-Newton step overshoots to a worse point; the fit takes a step only when a real
+    /// evaluation agrees, so it never ends worse than it started.
+    /// </summary>
+    [Fact]
+    public void AStepTheModelDisagreesWith_IsHalved_SoTheFitNeverEndsWorseThanTheEstimates()
+    {
+        double x0 = Skx.HltHandler.Ns;
+        double Peak(CostProfile p)
+        {
+            double t = Math.Log(p.HltHandler.Ns / x0);
+            return 300 + (2000 * t) - (8000 * t * t);
+        }
+
+        FitResult r = CostFit.Run([Row("peak", 3000, Peak)], Skx, "synthetic", []);
+
+        FitEntryRow e = r.Entries.Single();
+        Assert.True(Math.Abs(Math.Log(e.Fitted / e.Measured)) < Math.Abs(Math.Log(e.Prior / e.Measured)), $"fitted {e.Fitted} vs prior {e.Prior}");
+    }
 }
