@@ -63,6 +63,14 @@ public static class CostFit
                 continue;
             }
 
+            if (bound && e.BoundKind is not ("lower" or "upper"))
+            {
+                // A bound with no side would silently become a lower one; another part's figure can bound
+                // either way (an older part is usually slower, but mitigations changed that), so say so.
+                skipped.Add(new SkippedEntry(e.Id, e.Quantity, "a bound without bound_kind (lower or upper): not used"));
+                continue;
+            }
+
             if (EntryModel.For(e, prior.Id, out string? why) is { } plan)
             {
                 try
