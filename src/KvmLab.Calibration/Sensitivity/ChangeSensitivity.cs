@@ -34,13 +34,8 @@ public static class ChangeSensitivity
         ArgumentNullException.ThrowIfNull(optimized);
         CostProfile p = profile ?? Profiles.Find(optimized.Profile) ?? throw new ScenarioException($"unknown cost profile '{optimized.Profile}'");
         double c0 = Change(baseline, optimized, metric, p);
-        CostField[] fields = [.. CostFields.All.Where(f => f.Get(p).Ns > 0)];
-        var results = new ChangeElasticity[fields.Length];
-        int done = 0;
-        var gate = new Lock();
-        Parallel.For(0, fields.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
+        ChangeElasticity[] results = SensitivityAnalysis.OverFields(p, jobs, progress, f =>
         {
-            CostField f = fields[i];
             double step = SensitivityAnalysis.Step;
             double lo = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 - step));
             double hi = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 + step));
@@ -48,11 +43,7 @@ public static class ChangeSensitivity
             FieldSource source = p.SourceOf(f.Name);
             double? factor = published is { } target && slope != 0 && double.IsFinite(slope) ? 1 + ((target - c0) / slope) : null;
             ReachVerdict verdict = Smooth(lo, c0, hi) ? Judge(factor, source) : ReachVerdict.Nonlinear;
-            results[i] = new ChangeElasticity(f.Name, double.IsFinite(slope) ? slope : 0, f.Get(p).Ns, source, lo, hi, factor, verdict);
-            lock (gate)
-            {
-                progress?.Invoke(++done, fields.Length);
-            }
+            return new ChangeElasticity(f.Name, double.IsFinite(slope) ? slope : 0, f.Get(p).Ns, source, lo, hi, factor, verdict);
         });
 
         return new ChangeSensitivityResult(row, metric, c0, published, p.Id,

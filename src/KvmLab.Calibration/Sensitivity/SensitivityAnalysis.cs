@@ -29,25 +29,40 @@ public static class SensitivityAnalysis
         }
 
         double m0 = baseRun.Metric(m);
+        Elasticity[] results = OverFields(p, jobs, progress, f =>
+        {
+            double lo = ScenarioRunner.Run(spec, profileOverride: Scaled(p, f, 1 - Step)).Metric(m);
+            double hi = ScenarioRunner.Run(spec, profileOverride: Scaled(p, f, 1 + Step)).Metric(m);
+            double e = m0 == 0 || !double.IsFinite(m0) ? 0 : (hi - lo) / (2 * Step * m0);
+            return new Elasticity(f.Name, double.IsFinite(e) ? e : 0, f.Get(p).Ns, p.SourceOf(f.Name), lo, hi);
+        });
+
+        return new SensitivityResult(spec.Name, m, baseRun.Metrics.First(x => x.Name == m).Unit, m0, p.Id,
+            [.. results.OrderByDescending(r => Math.Abs(r.Value)).ThenBy(r => r.Field, StringComparer.Ordinal)]);
+    }
+
+    /// <summary>
+    /// <paramref name="each"/> for every cost field the profile charges (nonzero), up to
+    /// <paramref name="jobs"/> at once, results in field order; progress after each field.
+    /// </summary>
+    public static T[] OverFields<T>(CostProfile p, int jobs, Action<int, int>? progress, Func<CostField, T> each)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(each);
         CostField[] fields = [.. CostFields.All.Where(f => f.Get(p).Ns > 0)];
-        var results = new Elasticity[fields.Length];
+        var results = new T[fields.Length];
         int done = 0;
         var gate = new Lock();
         Parallel.For(0, fields.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
         {
-            CostField f = fields[i];
-            double lo = ScenarioRunner.Run(spec, profileOverride: Scaled(p, f, 1 - Step)).Metric(m);
-            double hi = ScenarioRunner.Run(spec, profileOverride: Scaled(p, f, 1 + Step)).Metric(m);
-            double e = m0 == 0 || !double.IsFinite(m0) ? 0 : (hi - lo) / (2 * Step * m0);
-            results[i] = new Elasticity(f.Name, double.IsFinite(e) ? e : 0, f.Get(p).Ns, p.SourceOf(f.Name), lo, hi);
+            results[i] = each(fields[i]);
             lock (gate)
             {
                 progress?.Invoke(++done, fields.Length);
             }
         });
 
-        return new SensitivityResult(spec.Name, m, baseRun.Metrics.First(x => x.Name == m).Unit, m0, p.Id,
-            [.. results.OrderByDescending(r => Math.Abs(r.Value)).ThenBy(r => r.Field, StringComparer.Ordinal)]);
+        return results;
     }
 
     /// <summary>The profile with one field scaled (a new profile; the original is unchanged).</summary>
