@@ -12,7 +12,7 @@ internal static class FitCommand
     public static Command Create(TextWriter o, TextWriter err)
     {
         var catalog = new Option<string[]>("--catalog") { Description = "A measurement catalog (data/measurements/<platform>.yaml); repeat to add bounds from another (generic-intel.yaml)", Required = true, AllowMultipleArgumentsPerToken = false };
-        var profile = new Option<string?>("--profile") { Description = "The base profile: a built-in id or a profile file (default: the first catalog's platform)" };
+        var profile = new Option<string?>("--profile") { Description = "The base profile: a platform id (the fit starts from its estimates, not from an earlier fit) or a profile file (default: the first catalog's platform)" };
         var outFile = new Option<string?>("--out") { Description = "Write the fitted profile (every field: measured, fitted from which entries, or estimate) to this file" };
         var json = CommonOptions.Json("one JSON object: medians, every entry with its error and leave-one-out error, every field, the entries left out");
         var strict = new Option<bool>("--strict") { Description = "Leave out entries that share an experiment's patch series (related_target), to check no fitted cost leans on it" };
@@ -47,9 +47,11 @@ internal static class FitCommand
             else
             {
                 string id = given ?? catalogs[0].Platform ?? "";
-                if (Profiles.Find(id) is not { } found)
+                // From the estimates, so that re-running the command that made a committed fitted
+                // profile (data/profiles/README.md) gives the same file, not a fit of a fit.
+                if (Profiles.Estimates(id) is not { } found)
                 {
-                    err.WriteLine($"kvmlab: fit: --profile: '{id}' is neither a file nor a profile (known: {string.Join(", ", Profiles.All.Select(x => x.Id))})");
+                    err.WriteLine($"kvmlab: fit: --profile: '{id}' is neither a file nor a profile (known: {string.Join(", ", Profiles.Builtin.Select(x => x.Id))})");
                     return ExitCodes.Usage;
                 }
 

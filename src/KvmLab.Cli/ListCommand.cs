@@ -73,6 +73,7 @@ internal static class ListCommand
             {
                 o.WriteLine($"  {p.Id,-28} {p.Summary}");
                 o.WriteLine($"  {"",-28} {p.Citation}");
+                o.WriteLine($"  {"",-28} provenance: {p.ProvenanceLine()[(p.Id.Length + 2)..]}");
             }
 
             return ExitCodes.Ok;

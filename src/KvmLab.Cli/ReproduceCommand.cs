@@ -34,7 +34,11 @@ internal static class ReproduceCommand
         var profile = CommonOptions.Profile();
         var check = CommonOptions.Check();
         var jobs = CommonOptions.Jobs("Runs (variants x replications)");
-        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, report, profile, check, jobs };
+        var estimates = new Option<bool>("--estimates")
+        {
+            Description = "Run each experiment on its platform's estimates instead of the fitted profile (the verdicts before the fits, docs/RESULTS.md)",
+        };
+        var cmd = new Command("reproduce", "Run experiments and compare the model's change with the published one") { ids, all, seed, json, strict, scenario, report, profile, check, jobs, estimates };
         cmd.SetAction(p =>
         {
             string[] wanted = p.GetValue(ids) ?? [];
@@ -87,6 +91,12 @@ internal static class ReproduceCommand
                 over = LadderOverride.Load(scenarioFile);
             }
 
+            if (p.GetValue(estimates) && p.GetValue(profile) is not null)
+            {
+                err.WriteLine("kvmlab: reproduce: --estimates and --profile both choose the profile: give one");
+                return ExitCodes.Usage;
+            }
+
             ulong s = p.GetValue(seed) ?? DefaultSeed;
             CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
             InvariantLevel? checks = p.GetValue(check) ? InvariantLevel.Full : null;
@@ -99,6 +109,7 @@ internal static class ReproduceCommand
             IReadOnlyList<ExperimentResult> results = ExperimentRunner.RunAll(chosen, s, new RunOptions
             {
                 Profile = costs,
+                Estimates = p.GetValue(estimates),
                 Checks = checks,
                 Rewrite = over is null ? null : over.Apply,
                 Jobs = n,
@@ -114,6 +125,13 @@ internal static class ReproduceCommand
             o.Flush();
             if (!p.GetValue(json))
             {
+                // Issue 13: one line of provenance per profile the experiments ran on.
+                o.WriteLine("profiles:");
+                foreach (string line in results.Select(r => r.ProfileProvenance).Distinct(StringComparer.Ordinal))
+                {
+                    o.WriteLine($"  {line}");
+                }
+
                 o.WriteLine($"{chosen.Count} experiment(s); all reproduced: {(allReproduced ? "yes" : "no")}");
             }
 

@@ -22,6 +22,9 @@ public sealed record ExperimentResult
     /// <summary>False when the variants ran on a setup other than the published one (a scenario override): no verdict then.</summary>
     public bool Comparable { get; init; } = true;
 
+    /// <summary>The baseline's profile in one line: fields measured, fitted, estimated, and where it comes from (<see cref="KvmLab.Model.Hardware.CostProfile.ProvenanceLine"/>).</summary>
+    public string ProfileProvenance { get; init; } = "";
+
     /// <summary>Describes the override when not comparable.</summary>
     public string? Override { get; init; }
 

@@ -28,6 +28,11 @@ public static class ExperimentRunner
             foreach (Variant v in e.Variants)
             {
                 ScenarioSpec spec = (o.Rewrite?.Invoke(v.Scenario) ?? v.Scenario) with { Seed = seed };
+                if (o.Estimates)
+                {
+                    spec = spec with { Profile = Profiles.EstimatesId(spec.Profile) };
+                }
+
                 for (int r = 0; r < e.Replications; r++)
                 {
                     work.Add((spec, r));
@@ -57,7 +62,11 @@ public static class ExperimentRunner
                 at += e.Replications;
             }
 
-            results.Add(Judge(e, seed, variants, overrideFor is null ? o.OverrideDescription : overrideFor(e)));
+            CostProfile? profile = o.Profile ?? Profiles.Find(variants[0].Runs[0].Profile);
+            results.Add(Judge(e, seed, variants, overrideFor is null ? o.OverrideDescription : overrideFor(e)) with
+            {
+                ProfileProvenance = profile?.ProvenanceLine() ?? variants[0].Runs[0].Profile,
+            });
         }
 
         return results;

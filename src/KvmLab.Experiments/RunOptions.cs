@@ -11,6 +11,12 @@ public sealed record RunOptions
     /// <summary>Replaces every variant's own profile (`--profile`); null: each scenario's profile.</summary>
     public CostProfile? Profile { get; init; }
 
+    /// <summary>
+    /// Runs every variant on its platform's estimates instead of the fitted profile
+    /// (<c>reproduce --estimates</c>: the verdicts before issue 13's fits, docs/RESULTS.md).
+    /// </summary>
+    public bool Estimates { get; init; }
+
     /// <summary>Invariant checks for every run (null: <see cref="ScenarioRunner.DefaultChecks"/>).</summary>
     public InvariantLevel? Checks { get; init; }
 

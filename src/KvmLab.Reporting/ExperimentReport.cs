@@ -42,6 +42,7 @@ public static class ExperimentReport
             w.WriteBoolean("calibration", x.Experiment.Calibration);
             w.WriteNumber("seed", x.Seed);
             w.WriteString("profile", x.Baseline.Runs[0].Profile);
+            w.WriteString("profile_provenance", x.ProfileProvenance);
             w.WriteString("version", x.Baseline.Runs[0].Version);
             w.WriteString("citation", x.Experiment.Citation);
             w.WriteEndObject();
@@ -121,7 +122,8 @@ public static class ExperimentReport
             ? $"  OVERRIDE: {o} -- the published values are for the original setup and shown for reference only\n"
             : "";
         return $"{e.Id}: {e.Title}{calib}\n  setup: {e.Setup}\n  source: {e.Source}\n  published: {e.Citation}\n" + over
-            + $"  seed {x.Seed}, {e.Replications} replications per {per}, profile {x.Baseline.Runs[0].Profile}\n";
+            + $"  seed {x.Seed}, {e.Replications} replications per {per}, profile {x.Baseline.Runs[0].Profile}\n"
+            + (x.ProfileProvenance.Length > 0 ? $"  profile {x.ProfileProvenance}\n" : "");
     }
 
     /// <summary>Exits per second by reason and time outside the guest, per variant (means over the replications), like perf kvm stat.</summary>

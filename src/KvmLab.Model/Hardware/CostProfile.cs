@@ -29,6 +29,29 @@ public sealed record CostProfile
     public FieldSource SourceOf(string field) =>
         Sources.TryGetValue(field, out FieldSource? s) ? s : FieldSource.Estimate("see docs/MODEL.md");
 
+    /// <summary>Where the profile as a whole comes from: built-in estimates, a fit (its catalogs and leave-one-out error), or a file.</summary>
+    public string Origin { get; init; } = "built-in estimates (docs/MODEL.md)";
+
+    /// <summary>
+    /// One line of provenance (issue 13: <c>reproduce</c> prints it per profile): how many cost
+    /// fields are measured, fitted and estimated, and where the profile comes from.
+    /// </summary>
+    public string ProvenanceLine()
+    {
+        int measured = 0, fitted = 0, estimated = 0;
+        foreach (CostField f in CostFields.All)
+        {
+            switch (SourceOf(f.Name).Kind)
+            {
+                case SourceKind.Measured: measured++; break;
+                case SourceKind.Fitted: fitted++; break;
+                default: estimated++; break;
+            }
+        }
+
+        return $"{Id}: {fitted} fitted, {measured} measured, {estimated} estimated of {CostFields.All.Count} cost fields; {Origin}";
+    }
+
     /// <summary>TSC frequency, to report and convert cycles.</summary>
     public required double TscGhz { get; init; }
 

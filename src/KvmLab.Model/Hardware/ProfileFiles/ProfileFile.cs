@@ -75,6 +75,16 @@ public static class ProfileFile
             throw new InvalidDataException($"{path.Replace("\0", "\\0", StringComparison.Ordinal)}: cannot read the profile: {e.Message}", e);
         }
 
+        return Parse(text, path, Profiles.Find);
+    }
+
+    /// <summary>
+    /// A profile file's text, with <paramref name="path"/> for the messages and
+    /// <paramref name="findBase"/> to resolve its "base" (the fitted profiles compiled into the model
+    /// resolve theirs to the platform's estimates, <see cref="Profiles.Estimates"/>).
+    /// </summary>
+    public static CalibratedProfile Parse(string text, string path, Func<string, CostProfile?> findBase)
+    {
         JsonNode? root;
         try
         {
@@ -99,7 +109,7 @@ public static class ProfileFile
         }
 
         string baseId = Str(o, "base", Where("base"));
-        CostProfile baseProfile = Profiles.Find(baseId) ?? throw new InvalidDataException($"{Where("base")}: unknown profile '{baseId}' (known: {string.Join(", ", Profiles.All.Select(x => x.Id))})");
+        CostProfile baseProfile = findBase(baseId) ?? throw new InvalidDataException($"{Where("base")}: unknown profile '{baseId}' (known: {string.Join(", ", Profiles.All.Select(x => x.Id))})");
         double tsc = Num(o, "tsc_ghz", Where("tsc_ghz"));
         if (tsc is < MinTscGhz or > MaxTscGhz)
         {
@@ -145,7 +155,12 @@ public static class ProfileFile
                 throw new InvalidDataException($"{where}: {ns.ToString(CultureInfo.InvariantCulture)} is out of range: a cost must be from 0 to {MaxCostNs.ToString(CultureInfo.InvariantCulture)} ns");
             }
 
-            p = field.With(p, SimSpan.FromNanoseconds(ns));
+            if (field.Get(p) != SimSpan.FromNanoseconds(ns))
+            {
+                // Only a changed value makes a copy: a part the file leaves as it was (a VMX profile's
+                // empty PVM costs) stays the base's own object.
+                p = field.With(p, SimSpan.FromNanoseconds(ns));
+            }
             string source = Opt(f["source"]) ?? "inherited";
             string note = Opt(f["note"]) ?? "";
             origins.Add(new FieldOrigin(field.Name, ns, source == "measured", Opt(f["probe"]), note) { Source = source });
@@ -163,7 +178,8 @@ public static class ProfileFile
             }
         }
 
-        p = p with { Sources = sources };
+        string environment = Opt(o["environment"]) ?? "";
+        p = p with { Sources = sources, Origin = $"profile file {path}" + (environment.Length > 0 ? $" ({environment})" : "") };
 
         var measurements = new Dictionary<string, double>();
         if (o["probe_medians_ns"] is JsonObject m)
@@ -176,7 +192,7 @@ public static class ProfileFile
             }
         }
 
-        return new CalibratedProfile { Profile = p, BaseProfile = baseId, Fields = origins, Measurements = measurements, Environment = Opt(o["environment"]) ?? "" };
+        return new CalibratedProfile { Profile = p, BaseProfile = baseId, Fields = origins, Measurements = measurements, Environment = environment };
     }
 
     private static string Str(JsonObject o, string key, string where) =>
