@@ -67,6 +67,16 @@ public sealed partial class Vcpu
 
     private void StopPollingAndSleep()
     {
+        if (HasWork)
+        {
+            // Work arrived whose detection is still in flight (the host timer interrupt's handler, a
+            // kick's cache line): kvm_vcpu_block checks kvm_vcpu_check_block once more before
+            // schedule() (v5.10: the rcuwait loop after polling), so the vCPU does not sleep; the
+            // pending detection ends the block. Sleeping here lost the wake-up: the vCPU slept until
+            // an unrelated event (virt/kvm/kvm_main.c kvm_vcpu_block).
+            return;
+        }
+
         _pollTimeout.Cancel();
         Stats.PollTime += _host.Sim.Now - _pollStart;
         Sleep();
