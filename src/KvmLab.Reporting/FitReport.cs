@@ -28,6 +28,11 @@ public static class FitReport
 
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"fit of {r.BaseProfile} to {r.Catalog}: {r.Entries.Count} entries, {r.Skipped.Count} left out, {r.SimulationRuns} simulation runs\n");
+        if (r.Transfer is { } t)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"{t}\n");
+        }
+
         b.Append(CultureInfo.InvariantCulture, $"median |error|: estimates {r.PriorMedianErrorPercent:0.0}%, fitted {r.MedianErrorPercent:0.0}%, leave-one-out {r.LooMedianErrorPercent:0.0}%\n\n");
         b.Append(e).Append("\n\nfields the catalog identifies:\n").Append(f);
         string[] unidentified = [.. r.Fields.Where(x => !x.Identified).Select(x => x.Field)];
@@ -53,6 +58,10 @@ public static class FitReport
             w.WriteStartObject();
             w.WriteString("catalog", r.Catalog);
             w.WriteString("base_profile", r.BaseProfile);
+            if (r.Transfer is { } transfer)
+            {
+                w.WriteString("transfer", transfer);
+            }
             Num(w, "prior_median_error_percent", r.PriorMedianErrorPercent);
             Num(w, "median_error_percent", r.MedianErrorPercent);
             Num(w, "loo_median_error_percent", r.LooMedianErrorPercent);

@@ -29,6 +29,16 @@ public sealed record MeasurementCatalog
 
     public required IReadOnlyList<MeasurementEntry> Entries { get; init; }
 
+    /// <summary>
+    /// Another platform whose entries are fit targets for this one too, because it is the same
+    /// microarchitecture (catalog key <c>same_microarchitecture_as</c>, with its reason in
+    /// <c>same_microarchitecture_reason</c>): the cycle counts carry over and the costs follow
+    /// this part's clock. Null: only this platform's own entries are targets.
+    /// </summary>
+    public string? SameMicroarchitectureAs { get; init; }
+
+    public string? SameMicroarchitectureReason { get; init; }
+
     /// <summary>The repository's catalogs: data/measurements/*.yaml.</summary>
     public static string Directory(string root) => Path.Combine(root, "data", "measurements");
 
@@ -170,9 +180,25 @@ public sealed record MeasurementCatalog
             });
         }
 
+        string? sameAs = Scalar(root, "same_microarchitecture_as");
+        string? sameWhy = Scalar(root, "same_microarchitecture_reason");
+        if (sameAs is not null && sameWhy is null)
+        {
+            throw new ScenarioException(file, (int)root.Children[new YamlScalarNode("same_microarchitecture_as")].Start.Line, "same_microarchitecture_reason",
+                "missing: a catalog that takes another platform's entries as its own says why they carry over");
+        }
+
+        if (sameAs is not null && sameAs == Scalar(root, "platform"))
+        {
+            throw new ScenarioException(file, (int)root.Children[new YamlScalarNode("same_microarchitecture_as")].Start.Line, "same_microarchitecture_as",
+                $"'{sameAs}' is this catalog's own platform");
+        }
+
         return new MeasurementCatalog
         {
             File = file,
+            SameMicroarchitectureAs = sameAs,
+            SameMicroarchitectureReason = sameWhy,
             Platform = Scalar(root, "platform"),
             Cpu = Scalar(root, "cpu"),
             TscGhz = Scalar(root, "tsc_ghz") is not null ? Number(root.Children[new YamlScalarNode("tsc_ghz")], "tsc_ghz") : 0,

@@ -42,12 +42,20 @@ public static class CostFit
     {
         ArgumentNullException.ThrowIfNull(catalogs);
         ArgumentNullException.ThrowIfNull(prior);
+        if (catalogs.Count > 0 && catalogs[0].SameMicroarchitectureAs is { } sameAs && !catalogs.Any(c => c.Platform == sameAs))
+        {
+            throw new ScenarioException(catalogs[0].File, 1, "same_microarchitecture_as",
+                $"names '{sameAs}', but no --catalog of platform '{sameAs}' was given (add its catalog)");
+        }
+
         var skipped = new List<SkippedEntry>();
         var rows = new List<(MeasurementEntry Entry, EntryModel.Plan Plan, bool Bound)>();
         foreach ((MeasurementCatalog c, MeasurementEntry e) in catalogs.SelectMany(c => c.Entries.Select(e => (c, e))))
         {
             bool bound = e.Use == EntryUse.Bound || e.Bound;
-            if (c.Platform != catalogs[0].Platform && !bound)
+            bool target = c.Platform == catalogs[0].Platform
+                || (c.Platform is not null && c.Platform == catalogs[0].SameMicroarchitectureAs);
+            if (!target && !bound)
             {
                 continue; // another part's measurement bounds this platform's costs but is not a target for them
             }
@@ -89,7 +97,17 @@ public static class CostFit
             }
         }
 
-        return Run(rows, prior, string.Join(", ", catalogs.Select(c => c.File)), skipped, jobs, progress);
+        FitResult r = Run(rows, prior, string.Join(", ", catalogs.Select(c => c.File)), skipped, jobs, progress);
+        if (catalogs[0].SameMicroarchitectureAs is { } same)
+        {
+            r = r with
+            {
+                Transfer = $"{same} entries are targets too (same microarchitecture: {catalogs[0].SameMicroarchitectureReason}); "
+                    + $"their cycle counts carry over at this part's {prior.TscGhz.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture)} GHz",
+            };
+        }
+
+        return r;
     }
 
     /// <summary>The fit over entries whose plans are given (the catalog path above, or a test's synthetic plans).</summary>

@@ -36,6 +36,9 @@ public sealed record FitResult
 
     public required int SimulationRuns { get; init; }
 
+    /// <summary>Set when another platform's entries were targets (a same-microarchitecture catalog): what carried over and why.</summary>
+    public string? Transfer { get; init; }
+
     public double PriorMedianErrorPercent => Median(Entries.Where(e => !e.IsBound && !e.IsFixed).Select(e => Math.Abs(e.PriorErrorPercent)));
 
     public double MedianErrorPercent => Median(Entries.Where(e => !e.IsBound && !e.IsFixed).Select(e => Math.Abs(e.ErrorPercent)));

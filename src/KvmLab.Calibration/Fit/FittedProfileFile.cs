@@ -12,14 +12,15 @@ public static class FittedProfileFile
         CostProfile p = r.Profile with
         {
             Id = id,
-            Summary = $"{r.Profile.Summary}; costs fitted to {Path.GetFileName(r.Catalog)}",
-            Citation = $"{r.Profile.Citation}; fitted by kvmlab fit to {r.Catalog} (median leave-one-out error {r.LooMedianErrorPercent:0.0}%)",
+            Summary = $"{r.Profile.Summary}; costs fitted to {string.Join(", ", r.Catalog.Split(", ").Select(Path.GetFileName))}",
+            Citation = $"{r.Profile.Citation}; fitted by kvmlab fit to {r.Catalog} (median leave-one-out error {r.LooMedianErrorPercent:0.0}%)" + (r.Transfer is { } t ? $"; {t}" : ""),
         };
         var fields = new List<FieldOrigin> { new("TscGhz", p.TscGhz, true, null, "") };
         foreach (CostField f in CostFields.All)
         {
             FieldSource s = p.SourceOf(f.Name);
-            fields.Add(new FieldOrigin(f.Name, f.Get(p).Ns, s.Kind == SourceKind.Measured, null, s.Detail) { Source = s.Label });
+            string note = s.Kind == SourceKind.Fitted && r.Transfer is { } tr ? $"{s.Detail} ({tr})" : s.Detail;
+            fields.Add(new FieldOrigin(f.Name, f.Get(p).Ns, s.Kind == SourceKind.Measured, null, note) { Source = s.Label });
         }
 
         return new CalibratedProfile

@@ -62,3 +62,37 @@ public class MeasurementCatalogTests
         Assert.Null((e with { Unit = "IOPS" }).Nanoseconds(2.5));
     }
 }
+
+/// <summary>A catalog that takes another platform's entries as its own (same microarchitecture) must say why.</summary>
+public class SameMicroarchitectureTests
+{
+    private const string Entry = "entries:\n- id: a\n  quantity: idle.c1.exit_latency\n  value: 2\n  unit: us\n  citation: c\n  use: fixed\n";
+
+    [Fact]
+    public void TheKey_IsReadWithItsReason()
+    {
+        MeasurementCatalog c = MeasurementCatalog.Parse("platform: xeon-8260\nsame_microarchitecture_as: skylake-sp-2020\nsame_microarchitecture_reason: same core\n" + Entry, "t.yaml");
+        Assert.Equal("skylake-sp-2020", c.SameMicroarchitectureAs);
+        Assert.Equal("same core", c.SameMicroarchitectureReason);
+        Assert.Null(MeasurementCatalog.Parse("platform: xeon-8260\n" + Entry, "t.yaml").SameMicroarchitectureAs);
+    }
+
+    [Fact]
+    public void WithoutAReason_OrNamingItself_ItIsRefusedWithFileLineKey()
+    {
+        var e = Assert.Throws<ScenarioException>(() => MeasurementCatalog.Parse("platform: xeon-8260\nsame_microarchitecture_as: skylake-sp-2020\n" + Entry, "t.yaml"));
+        Assert.Contains("t.yaml:2: same_microarchitecture_reason", e.Message, StringComparison.Ordinal);
+        var self = Assert.Throws<ScenarioException>(() => MeasurementCatalog.Parse("platform: x\nsame_microarchitecture_as: x\nsame_microarchitecture_reason: r\n" + Entry, "t.yaml"));
+        Assert.Contains("same_microarchitecture_as", self.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheShippedCascadeLakeCatalogs_TakeSkylakeSpEntries()
+    {
+        foreach (string id in new[] { "xeon-8260", "xeon-5218" })
+        {
+            MeasurementCatalog c = MeasurementCatalog.Load(Path.Combine(MeasurementCatalog.Directory(RepoPaths.Root), id + ".yaml"));
+            Assert.Equal("skylake-sp-2020", c.SameMicroarchitectureAs);
+        }
+    }
+}

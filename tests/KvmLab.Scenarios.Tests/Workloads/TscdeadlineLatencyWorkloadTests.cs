@@ -56,7 +56,7 @@ public class HaltPollWindowEndTests
             seed: 1
             duration: 20ms
             warmup: 1ms
-            profile: xeon-8260
+            profile: xeon-8260-estimates
             machine: { pcpus: 2 }
             kvm: { lapic_timer_advance_ns: 1000 }
             features: [adaptive-timer-advance, apicv, halt-polling, hlt-exits, preemption-timer]
