@@ -52,6 +52,14 @@ public static class ExitMetrics
         yield return new RunMetric("guest_resched_ipis_per_s", vms.Sum(v => v.Guest.ReschedIpis) / seconds, "1/s");
         yield return new RunMetric("guest_context_switches_per_s", vms.Sum(v => v.Guest.ContextSwitches) / seconds, "1/s");
         yield return new RunMetric("tsc_deadline_writes_per_s", vms.Sum(v => v.Guest.Cpus.Sum(c => c.Timers.DeadlineWrites)) / seconds, "1/s");
+        // The guest idle path (kernel/sched/idle.c, kernel/time/tick-sched.c): idle states entered,
+        // cpuidle polls a wake-up ended, tick stops and restarts and their IA32_TSC_DEADLINE writes.
+        var cpus = vms.SelectMany(v => v.Guest.Cpus).ToList();
+        yield return new RunMetric("guest_idle_entries_per_s", cpus.Sum(c => c.IdleEntries) / seconds, "1/s");
+        yield return new RunMetric("guest_idle_poll_hits_per_s", cpus.Sum(c => c.IdlePollHits) / seconds, "1/s");
+        yield return new RunMetric("guest_tick_stops_per_s", cpus.Sum(c => c.Timers.TickStops) / seconds, "1/s");
+        yield return new RunMetric("guest_tick_restarts_per_s", cpus.Sum(c => c.Timers.TickRestarts) / seconds, "1/s");
+        yield return new RunMetric("guest_tick_deadline_writes_per_s", cpus.Sum(c => c.Timers.TickDeadlineWrites) / seconds, "1/s");
         yield return new RunMetric("lapic_timer_expiries_per_s", all.Sum(v => v.Timer.Expiries) / seconds, "1/s");
 
         // Directed yield (per PLE exit and PV yield hypercall), for every VM together.

@@ -87,12 +87,14 @@ public static class FioParameters
 
         string path = Choice("path", cfg.Path switch { StoragePath.BareMetal => "bare-metal", StoragePath.VfioPassthrough => "vfio", _ => "virtio-blk" },
             "bare-metal", "virtio-blk", "vfio");
-        string backend = Choice("backend", cfg.Backend switch { QemuBackend.IoUring => "io_uring", QemuBackend.UserspaceNvme => "nvme", _ => "native" },
-            "native", "io_uring", "nvme");
+        string backend = Choice("backend", cfg.Backend switch { QemuBackend.IoUring => "io_uring", QemuBackend.UserspaceNvme => "nvme", QemuBackend.NullCo => "null-co", _ => "native" },
+            "native", "io_uring", "nvme", "null-co");
         cfg = cfg with
         {
             Path = path switch { "bare-metal" => StoragePath.BareMetal, "vfio" => StoragePath.VfioPassthrough, _ => StoragePath.VirtioBlk },
-            Backend = backend switch { "io_uring" => QemuBackend.IoUring, "nvme" => QemuBackend.UserspaceNvme, _ => QemuBackend.AioNative },
+            Backend = backend switch { "io_uring" => QemuBackend.IoUring, "nvme" => QemuBackend.UserspaceNvme, "null-co" => QemuBackend.NullCo, _ => QemuBackend.AioNative },
+            NullLatencyNs = Long("null_latency_ns", cfg.NullLatencyNs, 0, 1_000_000_000),
+            AioNotifyMePolling = Bool("aio_notify_me_polling", cfg.AioNotifyMePolling),
             IoThread = Bool("iothread", cfg.IoThread),
             PolledQueues = Bool("polled_queues", cfg.PolledQueues),
             AioFastpath = Bool("aio_fastpath", cfg.AioFastpath),
@@ -111,6 +113,21 @@ public static class FioParameters
         if (cfg.PolledQueues && cfg.Backend != QemuBackend.UserspaceNvme)
         {
             throw Bad("polled_queues", "polled queues need the userspace NVMe driver (backend: nvme)");
+        }
+
+        if (cfg.Backend == QemuBackend.NullCo && cfg.Path != StoragePath.VirtioBlk)
+        {
+            throw Bad("backend", "null-co is a QEMU block driver: it needs path: virtio-blk");
+        }
+
+        if (cfg.NullLatencyNs != 0 && cfg.Backend != QemuBackend.NullCo)
+        {
+            throw Bad("null_latency_ns", "null_latency_ns is null-co's latency-ns option (backend: null-co)");
+        }
+
+        if (cfg.AioNotifyMePolling && !(cfg.Path == StoragePath.VirtioBlk && cfg.IoThread))
+        {
+            throw Bad("aio_notify_me_polling", "only an IOThread polls (path: virtio-blk, iothread: true)");
         }
 
         if (cfg.AioFastpath && cfg.Backend != QemuBackend.UserspaceNvme)

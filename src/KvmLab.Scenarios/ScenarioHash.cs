@@ -31,6 +31,10 @@ public static class ScenarioHash
         {
             GuestConfig g = vm.Guest;
             Add("vm", $"{vm.Vcpus}/{vm.Pin}/{vm.PinOffset}/{vm.StartJitter.Ns}/{g.Kind}/{g.X2Apic}/{g.X2ApicCluster}/{g.Hz}/{g.IdlePoll}/{g.Spinlock}/{g.StressCpu}");
+            if (g.HaltPoll || g.CpuIdle != GuestCpuIdle.None)
+            {
+                Add("vm.cpuidle", $"{g.HaltPoll}/{g.CpuIdle}"); // only when set, so the hashes of scenarios without them are as before
+            }
         }
 
         Add("workload", s.Workload.Type);

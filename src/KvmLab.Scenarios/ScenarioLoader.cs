@@ -155,11 +155,17 @@ public static partial class ScenarioLoader
             if (r.Child(vm, "guest") is { } g)
             {
                 var gm = r.Mapping(g, key + ".guest");
-                r.CheckKeys(gm, key + ".guest.", ["kernel", "apic", "hz", "idle", "spinlock", "stress_cpu"]);
+                r.CheckKeys(gm, key + ".guest.", ["kernel", "apic", "hz", "idle", "cpuidle", "spinlock", "stress_cpu"]);
                 string spinlock = r.String(gm, key + ".guest.spinlock", "spinlock", "pv");
                 string kernel = r.String(gm, key + ".guest.kernel", "kernel", "linux");
                 string apic = r.String(gm, key + ".guest.apic", "apic", "x2apic");
                 string idle = r.String(gm, key + ".guest.idle", "idle", "hlt");
+                string cpuidle = r.String(gm, key + ".guest.cpuidle", "cpuidle", "none");
+                if (cpuidle == "menu" && idle != "hlt")
+                {
+                    // idle=poll bypasses cpuidle (do_idle: cpu_idle_force_poll); cpuidle-haltpoll names its own governor (.governor = "haltpoll").
+                    throw r.Error(r.Child(gm, "cpuidle")!, key + ".guest.cpuidle", $"cpuidle 'menu' needs idle 'hlt' (idle '{idle}' {(idle == "poll" ? "never enters cpuidle" : "uses the haltpoll governor")})");
+                }
                 guest = new GuestConfig
                 {
                     Kind = kernel switch
@@ -183,6 +189,12 @@ public static partial class ScenarioLoader
                         _ => throw r.Error(r.Child(gm, "idle")!, key + ".guest.idle", $"unknown idle mode '{idle}' (hlt, poll or haltpoll)"),
                     },
                     HaltPoll = idle == "haltpoll",
+                    CpuIdle = cpuidle switch
+                    {
+                        "none" => GuestCpuIdle.None,
+                        "menu" => GuestCpuIdle.Menu,
+                        _ => throw r.Error(r.Child(gm, "cpuidle")!, key + ".guest.cpuidle", $"unknown cpuidle '{cpuidle}' (none or menu)"),
+                    },
                     Spinlock = spinlock switch
                     {
                         "pv" => SpinlockKind.PvQspinlock,

@@ -47,6 +47,16 @@ public class FioParametersTests
     }
 
     [Fact]
+    public void NullCoAndNotifyMe_Keys_BuildTheStorageConfig()
+    {
+        ScenarioSpec spec = ScenarioLoader.Parse(Yaml("  config: iothread\n  backend: null-co\n  null_latency_ns: 5000\n  aio_notify_me_polling: true"), File);
+        var w = Assert.IsType<FioWorkload>(WorkloadFactory.Create(spec.Workload, File));
+        Assert.Equal(QemuBackend.NullCo, w.Config.Backend);
+        Assert.Equal(5000, w.Config.NullLatencyNs);
+        Assert.True(w.Config.AioNotifyMePolling);
+    }
+
+    [Fact]
     public void EveryNamedConfig_Parses()
     {
         foreach (var (name, cfg) in FioParameters.Configs)
@@ -67,6 +77,10 @@ public class FioParametersTests
     [InlineData("  runtime: soon", "workload.runtime")]
     [InlineData("  device_latency: -3us", "workload.device_latency")]
     [InlineData("  rw: randtrim", "workload.rw")]
+    [InlineData("  backend: null-co\n  path: vfio", "workload.backend")]
+    [InlineData("  null_latency_ns: 1000", "workload.null_latency_ns")]
+    [InlineData("  backend: null-co\n  null_latency_ns: -1", "workload.null_latency_ns")]
+    [InlineData("  config: aio-native\n  aio_notify_me_polling: true", "workload.aio_notify_me_polling")]
     public void BadValues_NameFileLineAndKey(string lines, string key)
     {
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(Yaml(lines), File));

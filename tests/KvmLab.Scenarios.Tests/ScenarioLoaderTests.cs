@@ -258,4 +258,29 @@ public class ScenarioLoaderTests
         string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux\n      spinlock: mcs", StringComparison.Ordinal);
         Assert.Equal("vms[0].guest.spinlock", Fails(yaml).Key);
     }
+
+    [Theory]
+    [InlineData("", Model.Guest.GuestCpuIdle.None, false)]
+    [InlineData("\n      cpuidle: none", Model.Guest.GuestCpuIdle.None, false)]
+    [InlineData("\n      cpuidle: menu", Model.Guest.GuestCpuIdle.Menu, false)]
+    [InlineData("\n      idle: haltpoll", Model.Guest.GuestCpuIdle.None, true)]
+    public void GuestCpuidle_NoneMenuOrHaltpoll(string keys, Model.Guest.GuestCpuIdle expected, bool haltPoll)
+    {
+        string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux" + keys, StringComparison.Ordinal);
+        VmSpec vm = Assert.Single(ScenarioLoader.Parse(yaml, File).Vms);
+        Assert.Equal(expected, vm.Guest.CpuIdle);
+        Assert.Equal(haltPoll, vm.Guest.HaltPoll);
+    }
+
+    [Theory]
+    [InlineData("\n      cpuidle: ladder", "unknown cpuidle 'ladder'")]
+    [InlineData("\n      idle: poll\n      cpuidle: menu", "never enters cpuidle")]
+    [InlineData("\n      idle: haltpoll\n      cpuidle: menu", "uses the haltpoll governor")]
+    public void BadCpuidle_NamesTheKey(string keys, string message)
+    {
+        string yaml = Valid.Replace("      kernel: kvm-unit-tests", "      kernel: linux" + keys, StringComparison.Ordinal);
+        ScenarioException e = Fails(yaml);
+        Assert.Equal("vms[0].guest.cpuidle", e.Key);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
 }

@@ -40,6 +40,27 @@ public static class CostFit
     /// <param name="fitRelatedTargets">Also fit entries that share an experiment's patch series (never its result); off for a strict fit.</param>
     public static FitResult Run(IReadOnlyList<MeasurementCatalog> catalogs, CostProfile prior, bool fitRelatedTargets = true, int jobs = 1, Action<string>? progress = null)
     {
+        (List<(MeasurementEntry Entry, EntryModel.Plan Plan, bool Bound)> rows, List<SkippedEntry> skipped) = SelectEntries(catalogs, prior, fitRelatedTargets);
+        FitResult r = Run(rows, prior, string.Join(", ", catalogs.Select(c => c.File)), skipped, jobs, progress);
+        if (catalogs[0].SameMicroarchitectureAs is { } same)
+        {
+            r = r with
+            {
+                Transfer = $"{same} entries are targets too (same microarchitecture: {catalogs[0].SameMicroarchitectureReason}); "
+                    + $"their cycle counts carry over at this part's {prior.TscGhz.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture)} GHz",
+            };
+        }
+
+        return r;
+    }
+
+    /// <summary>
+    /// The entries a fit of the first catalog's platform uses (targets and bounds, each with the plan
+    /// that runs it in the model) and the ones it leaves out with the reason; no fitting yet.
+    /// </summary>
+    public static (List<(MeasurementEntry Entry, EntryModel.Plan Plan, bool Bound)> Rows, List<SkippedEntry> Skipped) SelectEntries(
+        IReadOnlyList<MeasurementCatalog> catalogs, CostProfile prior, bool fitRelatedTargets = true)
+    {
         ArgumentNullException.ThrowIfNull(catalogs);
         ArgumentNullException.ThrowIfNull(prior);
         if (catalogs.Count > 0 && catalogs[0].SameMicroarchitectureAs is { } sameAs && !catalogs.Any(c => c.Platform == sameAs))
@@ -97,17 +118,7 @@ public static class CostFit
             }
         }
 
-        FitResult r = Run(rows, prior, string.Join(", ", catalogs.Select(c => c.File)), skipped, jobs, progress);
-        if (catalogs[0].SameMicroarchitectureAs is { } same)
-        {
-            r = r with
-            {
-                Transfer = $"{same} entries are targets too (same microarchitecture: {catalogs[0].SameMicroarchitectureReason}); "
-                    + $"their cycle counts carry over at this part's {prior.TscGhz.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture)} GHz",
-            };
-        }
-
-        return r;
+        return (rows, skipped);
     }
 
     /// <summary>The fit over entries whose plans are given (the catalog path above, or a test's synthetic plans).</summary>

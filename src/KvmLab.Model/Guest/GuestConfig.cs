@@ -37,6 +37,12 @@ public sealed record GuestConfig
     /// </summary>
     public bool HaltPoll { get; init; }
 
+    /// <summary>
+    /// The cpuidle driver and governor of a halting idle loop (<see cref="GuestCpuIdle"/>): none
+    /// (the tick stops on every idle entry) or menu. Ignored with idle=poll and with cpuidle-haltpoll.
+    /// </summary>
+    public GuestCpuIdle CpuIdle { get; init; } = GuestCpuIdle.None;
+
     /// <summary>The kernel's spinlock: pv qspinlock is what a KVM guest with KVM_FEATURE_PV_UNHALT uses (kvm_spinlock_init).</summary>
     public SpinlockKind Spinlock { get; init; } = SpinlockKind.PvQspinlock;
 

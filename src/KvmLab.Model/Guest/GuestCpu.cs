@@ -82,6 +82,15 @@ public sealed partial class GuestCpu : IEventHandler
     /// <summary>This CPU's cpuidle-haltpoll governor, when the guest loaded the driver (null otherwise).</summary>
     public GuestHaltPollGovernor? HaltPoll { get; internal set; }
 
+    /// <summary>This CPU's menu governor, when the guest has a cpuidle driver governed by menu (null otherwise).</summary>
+    public GuestMenuGovernor? Menu { get; internal set; }
+
+    /// <summary>Idle states entered by the idle loop (HLT, cpuidle's poll state, one idle=poll spin per wake-up).</summary>
+    public long IdleEntries { get; internal set; }
+
+    /// <summary>cpuidle poll states (haltpoll's or menu's) that a wake-up ended before their limit, so no HLT was needed.</summary>
+    public long IdlePollHits { get; internal set; }
+
     /// <summary>This CPU's hrtimers and LAPIC timer.</summary>
     public GuestTimers Timers { get; }
 
@@ -90,11 +99,6 @@ public sealed partial class GuestCpu : IEventHandler
 
     /// <summary>TIF_NEED_RESCHED of the current task: reschedule at the next opportunity.</summary>
     public bool NeedResched { get; internal set; }
-
-    /// <summary>When the CPU last entered the idle loop, and how long its last idle period lasted.</summary>
-    internal Engine.Time.SimTime IdleSince { get; set; }
-
-    internal SimSpan LastIdle { get; set; } = SimSpan.FromSeconds(1);
 
     /// <summary>idle=poll: the flag the polling idle loop spins on (set by a wakeup).</summary>
     internal GuestFlag? IdlePollFlag { get; set; }

@@ -43,6 +43,13 @@ public sealed partial class GuestKernel
         {
             EnableHaltPoll();
         }
+        else if (config.CpuIdle == GuestCpuIdle.Menu && !config.IdlePoll)
+        {
+            foreach (GuestCpu c in _cpus)
+            {
+                c.Menu = new GuestMenuGovernor();
+            }
+        }
     }
 
     public Vm Vm { get; }

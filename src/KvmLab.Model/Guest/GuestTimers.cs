@@ -18,6 +18,7 @@ public sealed class GuestTimers
     private readonly GuestCpu _cpu;
     private readonly PriorityQueue<(GuestHrtimer Timer, long Gen), (long At, long Seq)> _queue = new();
     private long _seq;
+    private bool _tickReprogram;
 
     internal GuestTimers(HostContext host, GuestCpu cpu)
     {
@@ -100,20 +101,63 @@ public sealed class GuestTimers
         });
     }
 
-    /// <summary>tick_nohz_idle_stop_tick: the governor expects a long idle (menu: the last idle period was at least a tick).</summary>
-    internal void MaybeStopTick(SimSpan predictedIdle, Action then)
+    /// <summary>tick_nohz_idle_stop_tick has run this many times (the tick was running and is now off).</summary>
+    public long TickStops { get; private set; }
+
+    /// <summary>tick_nohz_idle_exit restarted a stopped tick this many times.</summary>
+    public long TickRestarts { get; private set; }
+
+    /// <summary>Of <see cref="DeadlineWrites"/>, those made by stopping or restarting the tick.</summary>
+    public long TickDeadlineWrites { get; private set; }
+
+    /// <summary>ts->got_idle_tick: the tick fired since the last idle state was entered (tick_nohz_idle_got_tick).</summary>
+    internal bool GotIdleTick { get; set; }
+
+    /// <summary>
+    /// tick_nohz_get_sleep_length: the time from now to the next timer event if the tick were
+    /// stopped (the next hrtimer other than the tick: hrtimer_next_event_without), KTIME_MAX with none.
+    /// </summary>
+    internal long SleepLengthNs()
     {
-        if (Tick is null || TickStopped || _cpu.Kernel.Config.IdlePoll || predictedIdle < TickPeriod)
+        long best = GuestMenuGovernor.KtimeMax;
+        // A minimum over the queue: the order of the walk cannot change the result.
+        foreach (var (e, key) in _queue.UnorderedItems)
+        {
+            if (e.Gen == e.Timer.Generation && e.Timer.IsArmed && e.Timer != Tick && key.At < best)
+            {
+                best = key.At;
+            }
+        }
+
+        return best == GuestMenuGovernor.KtimeMax ? best : Math.Max(0, best - _host.Sim.Now.Ns);
+    }
+
+    /// <summary>
+    /// tick_nohz_idle_stop_tick (kernel/time/tick-sched.c) in high-resolution mode: the tick's
+    /// hrtimer is moved to the next timer-wheel event, and the model has no timer-wheel timers, so
+    /// it is cancelled; the clockevent is reprogrammed to the next hrtimer if the tick was the
+    /// earliest (hrtimer_force_reprogram: one IA32_TSC_DEADLINE write). With no timer left the
+    /// device goes ONESHOT_STOPPED (LVTT/TMICT writes, not modeled). A stopped tick stays stopped.
+    /// </summary>
+    internal void StopTick(Action then)
+    {
+        if (Tick is null || TickStopped)
         {
             then();
             return;
         }
 
         TickStopped = true;
-        Cancel(Tick, then);
+        TickStops++;
+        _tickReprogram = true;
+        Cancel(Tick, () =>
+        {
+            _tickReprogram = false;
+            then();
+        });
     }
 
-    /// <summary>tick_nohz_idle_exit: restart a stopped tick at the next period boundary.</summary>
+    /// <summary>tick_nohz_idle_exit → tick_nohz_restart_sched_tick: the tick again at the next period boundary (a deadline write when it is the earliest).</summary>
     internal void RestartTickIfStopped(Action then)
     {
         if (Tick is null || !TickStopped)
@@ -122,7 +166,13 @@ public sealed class GuestTimers
             return;
         }
 
-        StartTick(then);
+        TickRestarts++;
+        _tickReprogram = true;
+        StartTick(() =>
+        {
+            _tickReprogram = false;
+            then();
+        });
     }
 
     /// <summary>The LOCAL_TIMER_VECTOR handler: the deadline fired, run what expired, program the next expiry.</summary>
@@ -199,6 +249,10 @@ public sealed class GuestTimers
     {
         Programmed = deadline;
         DeadlineWrites++;
+        if (_tickReprogram)
+        {
+            TickDeadlineWrites++;
+        }
         if (Passthrough)
         {
             _cpu.Compute(_host.Costs.BareTscDeadlineWrite, () =>
@@ -219,6 +273,7 @@ public sealed class GuestTimers
         cpu.Compute(_host.Costs.GuestTickWork, () =>
         {
             cpu.Kernel.OnTick(cpu);
+            GotIdleTick = true;
             if (!TickStopped && Tick is { } tick)
             {
                 Enqueue(tick, NextTickBoundary());

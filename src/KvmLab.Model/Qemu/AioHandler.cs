@@ -13,4 +13,6 @@ namespace KvmLab.Model.Qemu;
 /// <param name="Process">Handles what is ready, then runs its continuation (on the event loop's thread).</param>
 /// <param name="PollBegin">io_poll_begin: polling starts (virtio turns the virtqueue's guest notifications off).</param>
 /// <param name="PollEnd">io_poll_end: polling stops before the thread blocks (notifications back on).</param>
-public sealed record AioHandler(Eventfd Notifier, Func<bool> PollReady, Action<Action> Process, Action? PollBegin = null, Action? PollEnd = null);
+/// <param name="Bh">The work is a scheduled bottom half (aio_bh_poll runs it on every aio_poll, after
+/// ppoll or polling, with notify_me already lowered), not an fd or io_poll handler: the loop never blocks while it is pending.</param>
+public sealed record AioHandler(Eventfd Notifier, Func<bool> PollReady, Action<Action> Process, Action? PollBegin = null, Action? PollEnd = null, bool Bh = false);

@@ -18,4 +18,7 @@ public interface IBlockBackend
 
     /// <summary>The driver's own work for one completion on the event loop's thread.</summary>
     SimSpan CompleteCost { get; }
+
+    /// <summary>Completions come back as a bottom half in the loop (null-co), not through an fd or io_poll.</summary>
+    bool CompletesInBh => false;
 }

@@ -24,6 +24,8 @@ public sealed class QemuEventLoop : HostWorker
     private readonly bool _pollForever;
     private SimTime _iterStart;
     private bool _pollStarted;
+    private bool _inPollHandlers;
+    private bool _notified;
 
     public QemuEventLoop(HostContext host, string name, int? pinnedCpu, bool ioThread, AioPollAdaptation adaptation, bool pollForever)
         : base(host, name, pinnedCpu, StorageTrace.Qemu)
@@ -47,6 +49,17 @@ public sealed class QemuEventLoop : HostWorker
     /// <summary>aio_poll iterations whose work came through ppoll and an eventfd (measured window).</summary>
     public long FdWakeups { get; private set; }
 
+    /// <summary>
+    /// ctx->notify_me stays raised while the loop polls (QEMU before 5.2; see
+    /// <see cref="Storage.StorageConfig.AioNotifyMePolling"/>): aio_notify from the poll handlers writes ctx->notifier.
+    /// </summary>
+    public bool NotifyMeWhilePolling { get; init; }
+
+    /// <summary>aio_notify calls that wrote ctx->notifier (event_notifier_set) and the reads that cleared it (measured window).</summary>
+    public long NotifierWrites { get; private set; }
+
+    public long NotifierReads { get; private set; }
+
     /// <summary>aio_set_event_notifier: the context watches <paramref name="handler"/> from now on.</summary>
     public void AddHandler(AioHandler handler)
     {
@@ -59,6 +72,42 @@ public sealed class QemuEventLoop : HostWorker
     public void PollReadyChanged() => Poke();
 
     public SimTime Now => Host.Sim.Now;
+
+    /// <summary>
+    /// aio_notify (util/async.c), called on this thread by qemu_bh_schedule or timer_mod while a
+    /// handler runs: with notify_me raised — before QEMU 5.2, while the handler runs from the
+    /// polling loop — event_notifier_set writes the eventfd (a write syscall, then aio_notify_accept's
+    /// read); otherwise only ctx->notified is set, which costs nothing here.
+    /// </summary>
+    public void AioNotify(Action then)
+    {
+        if (!(NotifyMeWhilePolling && _inPollHandlers))
+        {
+            then();
+            return;
+        }
+
+        _notified = true;
+        if (Host.Measuring)
+        {
+            NotifierWrites++;
+        }
+
+        Exec(_c.SyscallEntryExit + _c.EventfdSignal, then, "aio_notify: event_notifier_set");
+    }
+
+    /// <summary>A timer of this AioContext expired (a ppoll timeout, or seen by the next pass of a polling loop).</summary>
+    public void TimerExpired()
+    {
+        if (Sleeping)
+        {
+            WakeUp();
+        }
+        else
+        {
+            Poke();
+        }
+    }
 
     /// <summary>Runs QEMU (or host-kernel, inside a syscall) code on this thread.</summary>
     public void Exec(SimSpan cost, Action then, string label) => Run(cost, then, label);
@@ -98,7 +147,29 @@ public sealed class QemuEventLoop : HostWorker
     {
         Count(polled: true);
         Adjust();
-        DispatchPollReady(0, AioPoll);
+        DispatchPollReady(0, AcceptNotify);
+    }
+
+    /// <summary>
+    /// aio_notify_accept after polling, before QEMU 5.2: if an aio_notify wrote ctx->notifier,
+    /// event_notifier_test_and_clear reads it (a read syscall on the eventfd); then the next aio_poll.
+    /// </summary>
+    private void AcceptNotify()
+    {
+        _inPollHandlers = false;
+        if (!_notified)
+        {
+            AioPoll();
+            return;
+        }
+
+        _notified = false;
+        if (Host.Measuring)
+        {
+            NotifierReads++;
+        }
+
+        Exec(_c.SyscallEntryExit + _c.EventfdSignal, AioPoll, "aio_notify_accept: event_notifier_test_and_clear");
     }
 
     /// <summary>Polling found nothing (or is off): stop polling, then ppoll on the notifiers.</summary>
@@ -117,9 +188,18 @@ public sealed class QemuEventLoop : HostWorker
                 // "Poll one last time in case ->io_poll_end() raced with the event."
                 Count(polled: true);
                 Adjust();
-                Exec(_c.QemuPollIteration, () => DispatchPollReady(0, AioPoll), "polling");
+                Exec(_c.QemuPollIteration, () => DispatchPollReady(0, AcceptNotify), "polling");
                 return;
             }
+        }
+
+        if (BhPending())
+        {
+            // aio_compute_timeout is 0 with a bottom half scheduled: ppoll does not block, aio_bh_poll runs it.
+            Count(polled: false);
+            Adjust();
+            RunBhs(AioPoll);
+            return;
         }
 
         if (_handlers.Any(h => h.Notifier.Count > 0))
@@ -175,6 +255,32 @@ public sealed class QemuEventLoop : HostWorker
         }
     }
 
+    private bool BhPending()
+    {
+        foreach (AioHandler h in _handlers)
+        {
+            if (h.Bh && h.PollReady())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>aio_bh_poll: the scheduled bottom halves, in registration order (notify_me is lowered by then).</summary>
+    private void RunBhs(Action then)
+    {
+        AioHandler? h = _handlers.FirstOrDefault(x => x.Bh && x.PollReady());
+        if (h is null)
+        {
+            then();
+            return;
+        }
+
+        h.Process(() => RunBhs(then));
+    }
+
     private bool AnyPollReady()
     {
         foreach (AioHandler h in _handlers)
@@ -204,6 +310,8 @@ public sealed class QemuEventLoop : HostWorker
         }
 
         int next = i + 1;
+        // A poll handler runs inside try_poll_mode (notify_me raised before QEMU 5.2); a bottom half in aio_bh_poll after it.
+        _inPollHandlers = !_handlers[i].Bh;
         _handlers[i].Process(() => DispatchPollReady(next, then));
     }
 

@@ -56,7 +56,7 @@ public sealed class VirtioBlkDevice
         _vcpuHop = _c.Hop(cfg.VcpuNode, cfg.IoThreadNode);
 
         // The backend's completions first (its AioContext handler is attached when the drive opens), then the virtqueues.
-        loop.AddHandler(new AioHandler(backend.Notifier, () => backend.Completions.Count > 0, ProcessCompletions));
+        loop.AddHandler(new AioHandler(backend.Notifier, () => backend.Completions.Count > 0, ProcessCompletions, Bh: backend.CompletesInBh));
         Queues = [.. Enumerable.Range(0, queues).Select(i =>
         {
             var notifier = new Eventfd($"virtio-blk vq{i}");
@@ -132,8 +132,24 @@ public sealed class VirtioBlkDevice
         }, "complete + virtqueue_push");
     }
 
-    /// <summary>virtio_notify: the irqfd, unless the guest polls (virtio_should_notify finds its callbacks off).</summary>
+    /// <summary>
+    /// virtio_blk_req_complete: in an IOThread (dataplane) virtio_blk_data_plane_notify schedules
+    /// notify_guest_bh (qemu_bh_schedule → aio_notify, which writes an eventfd only with notify_me
+    /// raised; the bottom half's own hop is not modeled), then virtio_notify: the irqfd, unless the
+    /// guest polls (virtio_should_notify finds its callbacks off).
+    /// </summary>
     private void Deliver(IoRequest req, Action next)
+    {
+        if (_loop.IoThread)
+        {
+            _loop.AioNotify(() => Notify(req, next));
+            return;
+        }
+
+        Notify(req, next);
+    }
+
+    private void Notify(IoRequest req, Action next)
     {
         if (_guestPolls is { } polled)
         {

@@ -11,4 +11,7 @@ public enum QemuBackend
 
     /// <summary>block/nvme.c: QEMU's userspace NVMe driver over VFIO.</summary>
     UserspaceNvme,
+
+    /// <summary>block/null.c null-co: every request completes in its coroutine with no I/O (after latency-ns, default 0).</summary>
+    NullCo,
 }

@@ -21,6 +21,18 @@ public sealed record StorageConfig
 
     public QemuBackend Backend { get; init; } = QemuBackend.AioNative;
 
+    /// <summary>null-co's latency-ns option (block/null.c NULL_OPT_LATENCY, default 0): each request sleeps this long in its coroutine.</summary>
+    public long NullLatencyNs { get; init; }
+
+    /// <summary>
+    /// The AioContext keeps ctx->notify_me raised while it polls, as before Stefan Hajnoczi's
+    /// "aio-posix: keep aio_notify_me disabled during polling" (Message-Id
+    /// &lt;20200806131802.569478-4-stefanha@redhat.com&gt;, applied 2020-08-13, first in QEMU 5.2):
+    /// every aio_notify() from the polling thread writes the context's eventfd, and aio_poll reads it
+    /// back (aio_notify_accept). Off (the default, QEMU 5.2): polling watches ctx->notified and no eventfd is touched.
+    /// </summary>
+    public bool AioNotifyMePolling { get; init; }
+
     /// <summary>Userspace NVMe driver with interrupt-less (polled) completion queues, polled by the IOThread without a timeout.</summary>
     public bool PolledQueues { get; init; }
 

@@ -126,10 +126,16 @@ public sealed class StorageRig
     {
         var loop = new QemuEventLoop(_host, _cfg.IoThread ? "iothread0" : "main-loop", qemuCpu, _cfg.IoThread,
             new AioPollAdaptation(_cfg.PollMaxNs, _cfg.PollGrow, _cfg.PollShrink),
-            pollForever: _cfg.Backend == QemuBackend.UserspaceNvme && _cfg.PolledQueues);
-        IBlockBackend backend = _cfg.Backend == QemuBackend.UserspaceNvme
-            ? new QemuNvmeBackend(_host, loop, Device, _cfg, fio.BlockSize, IrqCpuFor)
-            : new LinuxAioBackend(_host, loop, Device, _cfg, fio.BlockSize, IrqCpuFor);
+            pollForever: _cfg.Backend == QemuBackend.UserspaceNvme && _cfg.PolledQueues)
+        {
+            NotifyMeWhilePolling = _cfg.AioNotifyMePolling,
+        };
+        IBlockBackend backend = _cfg.Backend switch
+        {
+            QemuBackend.UserspaceNvme => new QemuNvmeBackend(_host, loop, Device, _cfg, fio.BlockSize, IrqCpuFor),
+            QemuBackend.NullCo => new NullCoBackend(_host, loop, _cfg.NullLatencyNs),
+            _ => new LinuxAioBackend(_host, loop, Device, _cfg, fio.BlockSize, IrqCpuFor),
+        };
         GuestFio[] jobs = GuestJobs(fio);
         var device = new VirtioBlkDevice(_host, _vm, _cfg, loop, backend, Stats, _cfg.MultiQueue ? fio.NumJobs : 1,
             _cfg.IoPoll ? req => jobs[req.Job].Visible(req) : null);

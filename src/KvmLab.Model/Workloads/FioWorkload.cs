@@ -102,6 +102,7 @@ public sealed class FioWorkload : IWorkload
         if (r.Qemu is { } q)
         {
             m.Add(new("qemu_poll_ns", q.PollNs, "ns"));
+            m.Add(new("qemu_notifier_writes_per_io", q.NotifierWrites / n, "ratio"));
             m.Add(new("qemu_polled_wakeups_share", q.PolledWakeups / (double)Math.Max(1, q.PolledWakeups + q.FdWakeups), "ratio"));
         }
 
