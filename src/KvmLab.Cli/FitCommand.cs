@@ -40,9 +40,12 @@ internal static class FitCommand
             MeasurementCatalog[] catalogs = [.. p.GetValue(catalog)!.Select(MeasurementCatalog.Load)];
             CostProfile baseProfile;
             string? given = p.GetValue(profile);
+            string? fileBase = null; // a profile file's own base: the fitted file names it, so it loads where the file's id is unknown
             if (given is not null && File.Exists(given))
             {
-                baseProfile = ProfileFile.Read(given).Profile;
+                CalibratedProfile file = ProfileFile.Read(given);
+                baseProfile = file.Profile;
+                fileBase = file.BaseProfile;
             }
             else
             {
@@ -62,7 +65,7 @@ internal static class FitCommand
             o.WriteLine(p.GetValue(json) ? FitReport.Json(r) : FitReport.Table(r));
             if (outPath is not null)
             {
-                File.WriteAllText(outPath, ProfileFile.Write(FittedProfileFile.From(r, baseProfile.Id)));
+                File.WriteAllText(outPath, ProfileFile.Write(FittedProfileFile.From(r, baseProfile.Id, fileBase)));
                 err.WriteLine($"kvmlab: fit: fitted profile written to {outPath}");
             }
 

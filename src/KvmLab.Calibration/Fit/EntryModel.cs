@@ -46,7 +46,8 @@ public static partial class EntryModel
                 return null;
             }
 
-            return new Plan(null, null, p => Pvm.PvmProbeModel.PredictNs(probe, p));
+            Pvm.PvmRunConditions run = Pvm.PvmRunConditions.FromConfig(e.Config);
+            return new Plan(null, null, p => Pvm.PvmProbeModel.PredictNs(probe, p, run));
         }
 
         switch (e.Quantity)

@@ -6,7 +6,8 @@ namespace KvmLab.Calibration.Fit;
 /// <summary>A fit's profile as a profile file: every field with its value and source (measured, fitted from which entries, or estimate).</summary>
 public static class FittedProfileFile
 {
-    public static CalibratedProfile From(FitResult r, string id)
+    /// <param name="baseId">The base the file names (default: the fit's prior); a prior read from a profile file passes that file's base, since the prior's own id need not be a known profile.</param>
+    public static CalibratedProfile From(FitResult r, string id, string? baseId = null)
     {
         ArgumentNullException.ThrowIfNull(r);
         CostProfile p = r.Profile with
@@ -26,7 +27,7 @@ public static class FittedProfileFile
         return new CalibratedProfile
         {
             Profile = p,
-            BaseProfile = r.BaseProfile,
+            BaseProfile = baseId ?? r.BaseProfile,
             Fields = fields,
             Measurements = new Dictionary<string, double>(),
             Environment = $"fit to {r.Catalog}",

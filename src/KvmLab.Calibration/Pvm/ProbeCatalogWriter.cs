@@ -9,14 +9,15 @@ namespace KvmLab.Calibration.Pvm;
 /// 6: `calibrate` turns the probes into a catalog, `fit` fits it): one entry per measured probe,
 /// quantity `probe.&lt;suite&gt;/&lt;name&gt;`, the median in ns, the host and its KVM parameters, the
 /// file it came from. A probe with a median at or below zero (a difference of two loops that noise
-/// made negative, docs/PVM.md 2.1) is kept as context, not fitted.
+/// made negative, docs/PVM.md 2.1) is kept as context, not fitted. Each entry's config also
+/// carries the run's halt-poll success share (<see cref="PvmRunConditions.PollShareKey"/>).
 /// </summary>
 public static class ProbeCatalogWriter
 {
     /// <summary>The module parameters that decide a probe's path, copied into every entry's config.</summary>
     private static readonly string[] ConfigKeys =
     [
-        "kvm.halt_poll_ns", "kvm.halt_poll_ns_grow", "kvm.halt_poll_ns_shrink", "kvm.lapic_timer_advance", "kvm.mmio_caching",
+        "kvm.halt_poll_ns", "kvm.halt_poll_ns_grow", "kvm.halt_poll_ns_grow_start", "kvm.halt_poll_ns_shrink", "kvm.lapic_timer_advance", "kvm.mmio_caching",
         "kvm_pvm.pvm_emul_batch", "kvm_pvm.pvm_native",
     ];
 
@@ -31,6 +32,8 @@ public static class ProbeCatalogWriter
         y.AppendLine(CultureInfo.InvariantCulture, $"platform: {platform}");
         y.AppendLine(CultureInfo.InvariantCulture, $"cpu: {Q(run.Host.Cpu)}");
         y.AppendLine(CultureInfo.InvariantCulture, $"tsc_ghz: {tsc}");
+        // A condition of the run, not a cost: did attempted halt polls run to the wake-up (PvmRunConditions)?
+        double? pollShare = run.HaltPollSuccessShare;
         y.AppendLine("entries:");
         foreach (ProbeMedian p in run.Probes.Where(p => p.Status == "measured" && p.MedianNs is double))
         {
@@ -50,6 +53,11 @@ public static class ProbeCatalogWriter
             foreach (string k in ConfigKeys.Where(run.Host.ModuleParameters.ContainsKey))
             {
                 y.AppendLine(CultureInfo.InvariantCulture, $"    {k}: {Q(run.Host.ModuleParameters[k])}");
+            }
+
+            if (pollShare is double share)
+            {
+                y.AppendLine(CultureInfo.InvariantCulture, $"    {PvmRunConditions.PollShareKey}: '{share.ToString("0.###", CultureInfo.InvariantCulture)}'");
             }
 
             y.AppendLine("  scenario:");

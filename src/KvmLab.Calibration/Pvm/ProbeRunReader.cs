@@ -99,7 +99,9 @@ public static class ProbeRunReader
 
                 int n = p.TryGetProperty("n", out JsonElement nn) && nn.ValueKind == JsonValueKind.Number ? nn.GetInt32() : 0;
                 bool? confirmed = p.TryGetProperty("exits_confirmed", out JsonElement ec) && ec.ValueKind is JsonValueKind.True or JsonValueKind.False ? ec.GetBoolean() : null;
-                list.Add(new ProbeMedian(id, status, median, n, confirmed, Str(p, "note")));
+                long Stat(string key) => p.TryGetProperty("kvm_stats", out JsonElement ks) && ks.ValueKind == JsonValueKind.Object
+                    && ks.TryGetProperty(key, out JsonElement kv) && kv.ValueKind == JsonValueKind.Number && kv.TryGetInt64(out long x) && x >= 0 ? x : 0;
+                list.Add(new ProbeMedian(id, status, median, n, confirmed, Str(p, "note"), Stat("halt_attempted_poll"), Stat("halt_successful_poll")));
             }
 
             return new ProbeRunFile(path, host, list);

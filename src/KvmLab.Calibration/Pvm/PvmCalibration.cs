@@ -1,3 +1,4 @@
+using System.Globalization;
 using KvmLab.Engine.Time;
 using KvmLab.Model.Hardware;
 using KvmLab.Model.Hardware.ProfileFiles;
@@ -62,6 +63,12 @@ public static class PvmCalibration
             TscGhz = run.Host.TscKhz / 1e6,
         };
         var fields = new List<FieldOrigin> { new("TscGhz", p.TscGhz, true, "KVM_GET_TSC_KHZ", "GHz, not ns") };
+        // A measurement of another machine is an estimate here: when the run's host is not the base
+        // profile's (a different TSC rate: the development VM moved from an AMD EPYC at 2.596 GHz to
+        // an Intel Xeon at 2.000 GHz between 2 and 3 December 2026), the base's measured fields are
+        // freed, so validate's refit can move them and its leave-one-out says how well.
+        bool otherHost = Math.Abs(p.TscGhz - baseProfile.TscGhz) > 0.005 * baseProfile.TscGhz;
+        var sources = new Dictionary<string, FieldSource>(baseProfile.Sources);
         foreach (CostField f in CostFields.All)
         {
             if (set.TryGetValue(f.Name, out var v))
@@ -70,19 +77,29 @@ public static class PvmCalibration
                 // "fitted", not "measured": a one-to-one reading of a probe the validation also
                 // scores, so validate's refit frees it and its leave-one-out error stays honest.
                 fields.Add(new FieldOrigin(f.Name, v.Ns, false, v.Probe, v.Note) { Source = "fitted" });
+                sources[f.Name] = FieldSource.Fitted($"{v.Probe}: {v.Note}");
             }
             else
             {
                 FieldSource s = baseProfile.SourceOf(f.Name);
                 double ns = f.Get(baseProfile).Ns;
                 string note = ns == 0 ? "a VMX/SVM path: not on a PVM host" : $"{baseProfile.Id}: {s.Label}, {s.Detail}";
-                fields.Add(new FieldOrigin(f.Name, ns, false, null, note) { Source = ns == 0 ? "inherited" : s.Label });
+                string label = ns == 0 ? "inherited" : s.Label;
+                if (otherHost && ns > 0 && s.Kind == SourceKind.Measured)
+                {
+                    note = string.Create(CultureInfo.InvariantCulture,
+                        $"measured on {baseProfile.Id}'s host ({baseProfile.TscGhz:0.###} GHz TSC: {s.Detail}), not on this one ({p.TscGhz:0.###} GHz): an estimate here");
+                    label = "estimate";
+                    sources[f.Name] = FieldSource.Estimate(note);
+                }
+
+                fields.Add(new FieldOrigin(f.Name, ns, false, null, note) { Source = label });
             }
         }
 
         return new CalibratedProfile
         {
-            Profile = p,
+            Profile = p with { Sources = sources },
             BaseProfile = baseProfile.Id,
             Fields = fields,
             Measurements = m,

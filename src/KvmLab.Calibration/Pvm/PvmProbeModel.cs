@@ -1,3 +1,4 @@
+using KvmLab.Engine.Time;
 using KvmLab.Model.Hardware;
 using KvmLab.Model.Kvm.Pvm;
 
@@ -62,10 +63,16 @@ public static class PvmProbeModel
 
     public static bool Knows(string probe) => Probes.Contains(probe);
 
-    /// <summary>The model's median for <paramref name="probe"/> on the PVM profile <paramref name="p"/>, in ns.</summary>
-    public static double PredictNs(string probe, CostProfile p)
+    /// <summary>
+    /// The model's median for <paramref name="probe"/> on the PVM profile <paramref name="p"/>, in ns,
+    /// under the run's conditions (halt-poll parameters and whether polls ran; default: the
+    /// afternoon host's, polls abort).
+    /// </summary>
+    public static double PredictNs(string probe, CostProfile p, PvmRunConditions? run = null)
     {
         ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(probe);
+        PvmHaltPolling polling = (run ?? PvmRunConditions.Default).PollingFor(probe);
         if (p.Vendor != CpuVendor.Pvm)
         {
             throw new ArgumentException($"profile '{p.Id}' is not a PVM profile; the probe model is PVM's", nameof(p));
@@ -89,20 +96,21 @@ public static class PvmProbeModel
             "exits/mmio-ioeventfd-cpl3" => c.NativeExit.Ns,
             "exits/mmio-user-cpl3" => c.NativeExit.Ns + c.UserExit.Ns + c.UserExitNativeReload.Ns,
 
-            "ipi/x2apic-msr-cpl0-halted" => Ipi(p, true, SendX2apic, PvmReceiverRest.HaltRing0, TailX2apic),
-            "ipi/xapic-mmio-cpl0-halted" => Ipi(p, true, SendXapic, PvmReceiverRest.HaltRing0, TailXapic),
-            "ipi/xapic-mmio-cpl3-halted" or "ipi/xapic-mmio-cpl3-halted-split" => Ipi(p, false, SendXapic, PvmReceiverRest.HaltRing0, TailXapic),
-            "ipi/xapic-mmio-cpl3-spinning" => Ipi(p, false, SendXapic, PvmReceiverRest.SpinNativeRing3, TailXapic),
-            "ipi/x2apic-msr-cpl0-spinning" => Ipi(p, true, SendX2apic, PvmReceiverRest.SpinNativeRing3, TailX2apic),
+            "ipi/x2apic-msr-cpl0-halted" => Ipi(p, true, SendX2apic, PvmReceiverRest.HaltRing0, TailX2apic, polling),
+            "ipi/xapic-mmio-cpl0-halted" => Ipi(p, true, SendXapic, PvmReceiverRest.HaltRing0, TailXapic, polling),
+            "ipi/xapic-mmio-cpl3-halted" or "ipi/xapic-mmio-cpl3-halted-split" => Ipi(p, false, SendXapic, PvmReceiverRest.HaltRing0, TailXapic, polling),
+            "ipi/xapic-mmio-cpl3-spinning" => Ipi(p, false, SendXapic, PvmReceiverRest.SpinNativeRing3, TailXapic, polling),
+            "ipi/x2apic-msr-cpl0-spinning" => Ipi(p, true, SendX2apic, PvmReceiverRest.SpinNativeRing3, TailX2apic, polling),
 
-            // Halt polling is tried but aborts at once on this shared host (single_task_running() is
-            // false: docs/PVM.md 1.3), and HLT at CPL0 is emulated whether or not HLT exits are disabled,
-            // so the halt-poll and disable-hlt-exits probes are the 50 us deadline.
-            "timer/deadline-10us" => Timer(p, 10),
+            // HLT at CPL0 is emulated whether or not HLT exits are disabled, so every timer probe
+            // halts into kvm_vcpu_block; the halt-poll probes differ only in the window's maximum.
+            // Whether a poll catches the expiry follows from the window rule and the run's
+            // conditions (PvmRunConditions: on the afternoon host every poll aborted).
+            "timer/deadline-10us" => Timer(p, 10, polling),
             "timer/deadline-50us" or "timer/halt-poll-0us" or "timer/halt-poll-10us" or "timer/halt-poll-100us"
-                or "timer/halt-poll-1000us" or "timer/halt-poll-default" or "timer/disable-hlt-exits" => Timer(p, 50),
-            "timer/deadline-200us" => Timer(p, 200),
-            "timer/deadline-1000us" => Timer(p, 1000),
+                or "timer/halt-poll-1000us" or "timer/halt-poll-default" or "timer/disable-hlt-exits" => Timer(p, 50, polling),
+            "timer/deadline-200us" => Timer(p, 200, polling),
+            "timer/deadline-1000us" => Timer(p, 1000, polling),
 
             // The CPL3 loop's doorbell store is a native MMIO exit; the host thread signals the irqfd;
             // the vCPU (native again) is kicked; the loop sees the count only after the IRETQ.
@@ -115,18 +123,32 @@ public static class PvmProbeModel
 
     private static double Handler(PvmCosts c) => (Head + TailXapic).Emulated(c).Ns;
 
-    private static double Ipi(CostProfile p, bool ring0Sender, GuestCode send, PvmReceiverRest rest, GuestCode tail) =>
-        PvmPingPong.Run(new PvmPingPongSpec(ring0Sender, send, Gap, WaitPass, Closing, rest, Head, tail, IdleLoop), p).MedianRoundTrip.Ns;
+    private static double Ipi(CostProfile p, bool ring0Sender, GuestCode send, PvmReceiverRest rest, GuestCode tail, PvmHaltPolling polling) =>
+        PvmPingPong.Run(new PvmPingPongSpec(ring0Sender, send, Gap, WaitPass, Closing, rest, Head, tail, IdleLoop, polling), p).MedianRoundTrip.Ns;
 
-    /// <summary>TSC-deadline lateness: the vCPU blocks after the arm sequence, the host hrtimer expires (no preemption timer on PVM) and wakes it; injection and the handler to its TSC read.</summary>
-    private static double Timer(CostProfile p, double deadlineUs)
+    /// <summary>
+    /// TSC-deadline lateness: the vCPU blocks after the arm sequence and the host hrtimer expires
+    /// (no preemption timer on PVM). Asleep, the pCPU went idle and the expiry pays its idle exit
+    /// (<see cref="PvmInterrupts.TimerExpiry"/>); polling (the adapted window covers the wait and
+    /// the poll was not aborted), the thread is running and sees the expiry at once. Then the
+    /// injection and the handler to its TSC read.
+    /// </summary>
+    private static double Timer(CostProfile p, double deadlineUs, PvmHaltPolling polling)
     {
         PvmCosts c = p.Pvm;
         double arm = ArmToHlt.Emulated(c).Ns;
         double idle = (deadlineUs * 1000) - arm;
-        double expiry = idle > 0
-            ? PvmInterrupts.TimerExpiry(p, Engine.Time.SimSpan.FromNanoseconds(idle)).Ns
-            : Math.Max(-idle, p.HostTimerInterrupt.Ns); // expired while the arm sequence still ran: taken at HLT, no wakeup
+        double expiry;
+        if (idle <= 0)
+        {
+            expiry = Math.Max(-idle, p.HostTimerInterrupt.Ns); // expired while the arm sequence still ran: taken at HLT, no wakeup
+        }
+        else
+        {
+            SimSpan wait = SimSpan.FromNanoseconds(idle);
+            expiry = polling.Polls(wait) ? PvmInterrupts.TimerExpiryWhilePolling(p).Ns : PvmInterrupts.TimerExpiry(p, wait).Ns;
+        }
+
         return expiry + c.InterruptInject.Ns + TimerHead.Emulated(c).Ns;
     }
 }

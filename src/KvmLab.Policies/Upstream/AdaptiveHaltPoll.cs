@@ -19,7 +19,10 @@ public sealed class AdaptiveHaltPoll : IHaltPollPolicy, IPolicyInfo
         Grow = grow;
         GrowStart = growStart ?? SimSpan.FromMicroseconds(10);
         Shrink = shrink;
+        window = new HaltPollWindow(Max, Grow, GrowStart, Shrink);
     }
+
+    private readonly HaltPollWindow window;
 
     public SimSpan Max { get; }
 
@@ -37,48 +40,5 @@ public sealed class AdaptiveHaltPoll : IHaltPollPolicy, IPolicyInfo
 
     public SimSpan PollWindow(SimSpan currentWindow) => Max.Ns == 0 ? SimSpan.Zero : currentWindow;
 
-    public SimSpan Adapt(SimSpan currentWindow, SimSpan blocked)
-    {
-        if (Max.Ns == 0)
-        {
-            return SimSpan.Zero;
-        }
-
-        if (blocked <= currentWindow)
-        {
-            return currentWindow;
-        }
-
-        if (currentWindow.Ns > 0 && blocked > Max)
-        {
-            return ShrinkWindow(currentWindow);
-        }
-
-        if (currentWindow < Max && blocked < Max)
-        {
-            return GrowWindow(currentWindow);
-        }
-
-        return currentWindow;
-    }
-
-    /// <summary>grow_halt_poll_ns: val *= grow; at least grow_start; at most halt_poll_ns.</summary>
-    private SimSpan GrowWindow(SimSpan val)
-    {
-        if (Grow == 0)
-        {
-            return val;
-        }
-
-        long v = val.Ns * Grow;
-        if (v < GrowStart.Ns)
-        {
-            v = GrowStart.Ns;
-        }
-
-        return new SimSpan(Math.Min(v, Max.Ns));
-    }
-
-    /// <summary>shrink_halt_poll_ns: 0 resets, otherwise divide.</summary>
-    private SimSpan ShrinkWindow(SimSpan val) => Shrink == 0 ? SimSpan.Zero : new SimSpan(val.Ns / Shrink);
+    public SimSpan Adapt(SimSpan currentWindow, SimSpan blocked) => window.Adapt(currentWindow, blocked);
 }

@@ -51,3 +51,64 @@ public class PvmValidatorTests(ITestOutputHelper output)
         Assert.Equal("probes", e.Key);
     }
 }
+
+/// <summary>
+/// The dawn runs (data/measurements/pvm-here/dawn/README.md): a profile fitted to one run predicts
+/// another run of the same host state it never saw, and halt polling follows each run's own
+/// condition (KVM's poll counters), not a rule of one host.
+/// </summary>
+public class PvmDawnRunsTests(ITestOutputHelper output)
+{
+    private static readonly string Dawn = Path.Combine(RepoPaths.Root, "data", "measurements", "pvm-here", "dawn");
+    private static readonly string Fitted = Path.Combine(RepoPaths.Root, "data", "profiles", "pvm-here-xeon.json");
+
+    private static ProbeRunFile Run(string name) => ProbeRunReader.Read(Path.Combine(Dawn, $"probe-{name}.json"));
+
+    [Theory]
+    [InlineData("q2")]
+    [InlineData("first")]
+    [InlineData("busy")]
+    public void ProfileFittedToQ1_PredictsAnotherRun_WithinTwentyFivePercent(string run)
+    {
+        CostProfile p = KvmLab.Model.Hardware.ProfileFiles.ProfileFile.Read(Fitted).Profile;
+        PvmValidation v = PvmValidator.Validate(p, Run(run));
+        output.WriteLine($"{run}: median {v.MedianAbsErrorPercent:0.0}% loo {v.LooMedianErrorPercent:0.0}%");
+        Assert.Equal(29, v.Rows.Count);
+        Assert.InRange(v.MedianAbsErrorPercent, 0, 25);
+        Assert.InRange(v.LooMedianErrorPercent, 0, 25);
+    }
+
+    [Fact]
+    public void PollShare_ComesFromTheRun_AndDecidesTheTimerPath()
+    {
+        ProbeRunFile quiet = Run("q1"), busy = Run("busy");
+        Assert.InRange(quiet.HaltPollSuccessShare!.Value, 0.95, 1);
+        Assert.Equal(0, busy.HaltPollSuccessShare!.Value);
+
+        CostProfile p = KvmLab.Model.Hardware.ProfileFiles.ProfileFile.Read(Fitted).Profile;
+        double Predict(ProbeRunFile r, string probe)
+        {
+            var entry = ProbeCatalogWriter.Catalog(r, "pvm-here").Entries.Single(e => e.Quantity == "probe." + probe);
+            return PvmProbeModel.PredictNs(probe, p, PvmRunConditions.FromConfig(entry.Config));
+        }
+
+        // Polls run: the 50 us deadline is caught by the poll loop, faster than with polling off.
+        Assert.True(Predict(quiet, "timer/deadline-50us") < Predict(quiet, "timer/halt-poll-0us"));
+        // Polls abort: the same probe sleeps like polling off.
+        Assert.Equal(Predict(busy, "timer/halt-poll-0us"), Predict(busy, "timer/deadline-50us"), 1);
+        // The probe's own KVM_CAP_HALT_POLL maximum: 10 us never covers the wait.
+        Assert.Equal(Predict(quiet, "timer/halt-poll-0us"), Predict(quiet, "timer/halt-poll-10us"), 1);
+    }
+
+    [Fact]
+    public void CalibratingOnAnotherHost_TurnsTheBaseMeasurementsIntoEstimates()
+    {
+        CostProfile here = PvmCalibration.Calibrate(Run("q1"), PvmHere.Profile()).Profile;
+        Assert.Equal(SourceKind.Estimate, here.SourceOf("HostTimerInterrupt").Kind);
+        Assert.Contains("not on this one", here.SourceOf("HostTimerInterrupt").Detail, StringComparison.Ordinal);
+
+        ProbeRunFile afternoon = ProbeRunReader.Read(Path.Combine(RepoPaths.Root, "data", "measurements", "pvm-here", "probe-2026-12-02T1437Z.json"));
+        CostProfile same = PvmCalibration.Calibrate(afternoon, PvmHere.Profile()).Profile;
+        Assert.Equal(SourceKind.Measured, same.SourceOf("HostTimerInterrupt").Kind);
+    }
+}

@@ -172,6 +172,9 @@ public static class ProfileFile
                 case "fitted":
                     sources[field.Name] = FieldSource.Fitted(note);
                     break;
+                case "estimate" when note.Length > 0:
+                    sources[field.Name] = FieldSource.Estimate(note);
+                    break;
                 case "estimate":
                     sources.Remove(field.Name);
                     break;

@@ -29,6 +29,7 @@ public static class PvmInterrupts
         {
             PvmTargetState.Native => p.Pvm.NativeKick,
             PvmTargetState.Blocked => p.ThreadWakeup,
+            PvmTargetState.Polling => p.CacheLineTransfer, // the poll loop reads the request the sender set
             PvmTargetState.EmulatingRing0 => p.Pvm.EventCheckPerInstruction
                 ? SimSpan.FromNanoseconds(Math.Min(untilInjectionPoint.Ns, p.Pvm.EmulatedAlu.Ns))
                 : untilInjectionPoint,
@@ -46,5 +47,16 @@ public static class PvmInterrupts
         ArgumentNullException.ThrowIfNull(p);
         SimSpan t = p.HostTimerInterrupt + p.IdleExitLatency;
         return idle > p.Pvm.IdleDeepAfter ? t + p.Pvm.DeepIdleExit : t;
+    }
+
+    /// <summary>
+    /// A host timer's expiry to the vCPU thread running when the thread was polling in
+    /// kvm_vcpu_block, not asleep: the pCPU never went idle, so only the timer interrupt
+    /// (the hrtimer callback sets the request the poll loop sees).
+    /// </summary>
+    public static SimSpan TimerExpiryWhilePolling(CostProfile p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return p.HostTimerInterrupt;
     }
 }

@@ -4,7 +4,7 @@ using KvmLab.Model.Hardware;
 namespace KvmLab.Model.Kvm.Pvm;
 
 /// <summary>What a PVM ping-pong did: the median round trip and how each IPI reached its handler.</summary>
-public sealed record PvmPingPongResult(SimSpan MedianRoundTrip, int Iterations, int Blocked, int Kicked, int AtInjectionPoint);
+public sealed record PvmPingPongResult(SimSpan MedianRoundTrip, int Iterations, int Blocked, int Kicked, int AtInjectionPoint, int Polled = 0);
 
 /// <summary>
 /// Times an IPI ping-pong on a PVM host event by event (docs/PVM.md 3.1, 4.3): each IPI is
@@ -12,9 +12,10 @@ public sealed record PvmPingPongResult(SimSpan MedianRoundTrip, int Iterations, 
 /// the path (<see cref="PvmInterrupts.UntilInjection"/>): still emulating the previous handler's
 /// tail or idle loop, it is injected at the receiver's next injection point (IRETQ to ring 3, HLT
 /// with the interrupt pending, or the end of a batch) without blocking or a kick; resting, it is
-/// woken or kicked. The branch therefore follows from the two vCPUs' own timing (a native CPL3
-/// sender's next IPI overtakes the receiver's emulated tail; an emulated CPL0 sender is slow
-/// enough for the receiver to block), not from a per-probe choice.
+/// woken (or, with halt polling running, seen by the poll loop) or kicked. The branch therefore
+/// follows from the two vCPUs' own timing (a native CPL3 sender's next IPI overtakes the
+/// receiver's emulated tail; an emulated CPL0 sender is slow enough for the receiver to block),
+/// not from a per-probe choice.
 /// </summary>
 public static class PvmPingPong
 {
@@ -41,7 +42,9 @@ public static class PvmPingPong
 
         double start = 0, receiverFree = double.NegativeInfinity, passStart = 0;
         var trips = new List<double>();
-        int blocked = 0, kicked = 0, atPoint = 0;
+        int blocked = 0, kicked = 0, atPoint = 0, polled = 0;
+        PvmHaltPolling polling = s.Polling ?? PvmHaltPolling.Aborting;
+        SimSpan window = SimSpan.Zero;
         for (int k = 0; k < iterations + Warmup; k++)
         {
             double pending = start + send;
@@ -67,8 +70,16 @@ public static class PvmPingPong
             }
             else if (s.Rest == PvmReceiverRest.HaltRing0)
             {
-                inject = pending + PvmInterrupts.UntilInjection(PvmTargetState.Blocked, p, SimSpan.Zero).Ns;
-                blocked += k >= Warmup ? 1 : 0;
+                // Halted since receiverFree: kvm_vcpu_block polls if the window covers the wait so far
+                // and the host lets the poll run, else the thread sleeps and is woken. The window then
+                // adapts to the whole block (kvm_vcpu_halt).
+                double haltedSince = double.IsNegativeInfinity(receiverFree) ? start : receiverFree; // the first IPI: halted since the start
+                SimSpan waited = SimSpan.FromNanoseconds(pending - haltedSince);
+                bool polls = polling.PollsRun && polling.Window.Max.Ns > 0 && waited <= window;
+                inject = pending + PvmInterrupts.UntilInjection(polls ? PvmTargetState.Polling : PvmTargetState.Blocked, p, SimSpan.Zero).Ns;
+                window = polling.Window.Adapt(window, SimSpan.FromNanoseconds(inject - haltedSince));
+                blocked += k >= Warmup && !polls ? 1 : 0;
+                polled += k >= Warmup && polls ? 1 : 0;
             }
             else
             {
@@ -89,6 +100,6 @@ public static class PvmPingPong
         }
 
         trips.Sort();
-        return new PvmPingPongResult(SimSpan.FromNanoseconds(trips[trips.Count / 2]), iterations, blocked, kicked, atPoint);
+        return new PvmPingPongResult(SimSpan.FromNanoseconds(trips[trips.Count / 2]), iterations, blocked, kicked, atPoint, polled);
     }
 }

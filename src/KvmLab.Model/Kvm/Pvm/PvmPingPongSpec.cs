@@ -13,6 +13,7 @@ namespace KvmLab.Model.Kvm.Pvm;
 /// <param name="Head">Receiver's handler up to the count the sender waits for.</param>
 /// <param name="Tail">Receiver's handler after the count: EOI, pops, IRETQ.</param>
 /// <param name="Idle">Receiver code from the IRETQ back to the instruction it waits in (JMP; STI; HLT).</param>
+/// <param name="Polling">Host halt polling for a halted receiver; null is <see cref="PvmHaltPolling.Aborting"/>.</param>
 public sealed record PvmPingPongSpec(
     bool SenderRing0,
     GuestCode Send,
@@ -22,4 +23,5 @@ public sealed record PvmPingPongSpec(
     PvmReceiverRest Rest,
     GuestCode Head,
     GuestCode Tail,
-    GuestCode Idle);
+    GuestCode Idle,
+    PvmHaltPolling? Polling = null);

@@ -11,4 +11,7 @@ public enum PvmTargetState
 
     /// <summary>Blocked in kvm_vcpu_block after HLT: its thread is woken.</summary>
     Blocked,
+
+    /// <summary>In kvm_vcpu_block's poll loop after HLT (the window covers the wait and the poll was not aborted): the next kvm_vcpu_check_block sees it; no wake-up, no kick.</summary>
+    Polling,
 }

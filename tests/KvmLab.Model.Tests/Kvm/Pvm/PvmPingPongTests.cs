@@ -51,6 +51,38 @@ public class PvmPingPongTests
     }
 
     [Fact]
+    public void HaltPollingThatRuns_CatchesTheIpiInThePollLoop_WithoutAWakeup()
+    {
+        // kvm_vcpu_block polls while the window covers the wait and single_task_running() holds;
+        // the window starts at 0 and grows (x2 from 10 us), so after the first blocks every IPI is polled.
+        CostProfile p = PvmHere.Profile();
+        PvmPingPongSpec aborting = Spec(true, PvmReceiverRest.HaltRing0);
+        PvmPingPongSpec running = aborting with { Polling = new PvmHaltPolling(KvmLab.Model.Kvm.HaltPollWindow.Upstream(), PollsRun: true) };
+
+        PvmPingPongResult slept = PvmPingPong.Run(aborting, p);
+        PvmPingPongResult polled = PvmPingPong.Run(running, p);
+
+        Assert.Equal(polled.Iterations, polled.Polled);
+        Assert.Equal(0, polled.Blocked);
+        Assert.Equal(0, slept.Polled);
+        double saved = slept.MedianRoundTrip.Ns - polled.MedianRoundTrip.Ns; // the wake-up less the poll loop's read, within rounding
+        Assert.InRange(saved, p.ThreadWakeup.Ns - p.CacheLineTransfer.Ns - 2, p.ThreadWakeup.Ns - p.CacheLineTransfer.Ns + 2);
+    }
+
+    [Fact]
+    public void HaltPollWindowBelowTheWait_NeverPolls()
+    {
+        // KVM_CAP_HALT_POLL 10 us against a ~40 us wait: the window never grows (the block is longer than the maximum).
+        PvmPingPongSpec s = Spec(true, PvmReceiverRest.HaltRing0) with
+        {
+            Polling = new PvmHaltPolling(KvmLab.Model.Kvm.HaltPollWindow.Upstream(Engine.Time.SimSpan.FromMicroseconds(10)), PollsRun: true),
+        };
+        PvmPingPongResult r = PvmPingPong.Run(s, PvmHere.Profile());
+        Assert.Equal(0, r.Polled);
+        Assert.Equal(r.Iterations, r.Blocked);
+    }
+
+    [Fact]
     public void VmxProfile_IsRefused() =>
         Assert.Throws<ArgumentException>(() => PvmPingPong.Run(Spec(false, PvmReceiverRest.HaltRing0), Profiles.SkylakeSp2020()));
 }
