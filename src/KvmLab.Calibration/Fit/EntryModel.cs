@@ -54,6 +54,10 @@ public static partial class EntryModel
         {
             case "transition.vmx_roundtrip" when e.Unit == "cycles":
                 return new Plan(null, null, p => (p.VmExit.Ns + p.VmEntry.Ns) * p.TscGhz);
+            case "svm.vmrun_to_post_vmrun" when e.Unit == "cycles":
+                // Roth's rdtscp samples around VMRUN in svm_vcpu_run (v2 of the vmsave/vmload patch):
+                // VMRUN, the guest's HLT and the #VMEXIT back, i.e. SVM's world-switch round trip.
+                return new Plan(null, null, p => (p.VmExit.Ns + p.VmEntry.Ns) * p.TscGhz);
             case "idle.c1.exit_latency" when e.Unit == "us":
                 return new Plan(null, null, p => p.IdleExitLatency.Ns / 1000.0);
             case "vmexit.ipi" when WorkloadFactory.Types.Contains("vmexit") is false:
