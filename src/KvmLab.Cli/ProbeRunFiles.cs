@@ -12,7 +12,8 @@ internal static class ProbeRunFiles
         "probes run now",
         new ProbeHost(env.Flavour, env.CpuModel, env.Kernel, env.TscKhz, env.ModuleParameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)),
         [.. results.Select(r => new ProbeMedian($"{r.Suite}/{r.Name}", r.Status == ProbeStatus.Measured ? "measured" : r.Status.ToString().ToLowerInvariant(),
-            r.Summary?.Median, r.Summary?.Count ?? 0, r.ExitsConfirmed, r.Note))]);
+            r.Summary?.Median, r.Summary?.Count ?? 0, r.ExitsConfirmed, r.Note,
+            (long)r.Counters.GetValueOrDefault("halt_attempted_poll"), (long)r.Counters.GetValueOrDefault("halt_successful_poll")))]);
 
     public static ProbeRunFile FromProfile(CalibratedProfile c, string path) => new(
         $"{path} (probe_medians_ns)",

@@ -38,7 +38,9 @@ internal static class ValidateCommand
             }
 
             ProbeRunFile? run = p.GetValue(from) is string f ? ProbeRunReader.Read(f) : null;
-            if (run is null && given?.File is { } cf)
+            // A profile file with recorded probe medians (calibrate --out) is compared with them; one
+            // without (a fit's --out) is compared with the probes run now.
+            if (run is null && given?.File is { Measurements.Count: > 0 } cf)
             {
                 run = ProbeRunFiles.FromProfile(cf, p.GetValue(profile)!);
             }
