@@ -72,7 +72,7 @@ internal static class ValidateCommand
                 }
             }
 
-            CostProfile prof = given?.Profile ?? calibrated?.Profile ?? (run.IsPvm ? PvmHere.Profile() : Profiles.SkylakeSp2020());
+            CostProfile prof = given?.Profile ?? calibrated?.Profile ?? (run.IsPvm ? Profiles.PvmFor(run.Host.TscKhz) : Profiles.SkylakeSp2020());
             if (prof.Vendor == CpuVendor.Pvm)
             {
                 if (!run.IsPvm && run.Host.Flavour.Length > 0 && !p.GetValue(json))

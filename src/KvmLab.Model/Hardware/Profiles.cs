@@ -52,6 +52,9 @@ public static class Profiles
             }
         }
 
+        // A fit that is not a platform's own (a host state of this machine: pvm-here-xeon, fitted to
+        // a probe run of the 3 December host) is a profile of its own, under its own id.
+        all.AddRange(Fitted.Value.Where(f => !Builtin.Any(b => b.Id == f.Id)));
         return all;
     });
 
@@ -71,6 +74,18 @@ public static class Profiles
     /// <summary>The id of <paramref name="id"/>'s estimates-only profile (itself when the platform has no fit).</summary>
     public static string EstimatesId(string id) =>
         Find(id + EstimatesSuffix) is { } e ? e.Id : id;
+
+    /// <summary>
+    /// The PVM profile for a host whose TSC runs at <paramref name="tscKhz"/>: a compiled-in PVM
+    /// profile fitted on a host with that TSC rate (within 0.5%), else pvm-here. The development VM
+    /// moved between hosts (2.596 GHz AMD, then 2.000 GHz Intel); the TSC rate tells them apart.
+    /// </summary>
+    public static CostProfile PvmFor(long tscKhz)
+    {
+        double ghz = tscKhz / 1e6;
+        return All.FirstOrDefault(p => p.Vendor == CpuVendor.Pvm && Math.Abs(p.TscGhz - ghz) <= 0.005 * p.TscGhz && p.Id != PvmHere.Profile().Id)
+            ?? Find(PvmHere.Profile().Id)!;
+    }
 
     /// <summary>The Skylake-SP host of Wanpeng Li's 2020 fastpath measurements, as estimated (the builder).</summary>
     public static CostProfile SkylakeSp2020() => IntelSkylakeFamily.SkylakeSp2020();

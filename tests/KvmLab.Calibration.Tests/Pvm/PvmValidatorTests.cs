@@ -60,7 +60,6 @@ public class PvmValidatorTests(ITestOutputHelper output)
 public class PvmDawnRunsTests(ITestOutputHelper output)
 {
     private static readonly string Dawn = Path.Combine(RepoPaths.Root, "data", "measurements", "pvm-here", "dawn");
-    private static readonly string Fitted = Path.Combine(RepoPaths.Root, "data", "profiles", "pvm-here-xeon.json");
 
     private static ProbeRunFile Run(string name) => ProbeRunReader.Read(Path.Combine(Dawn, $"probe-{name}.json"));
 
@@ -70,7 +69,7 @@ public class PvmDawnRunsTests(ITestOutputHelper output)
     [InlineData("busy")]
     public void ProfileFittedToQ1_PredictsAnotherRun_WithinTwentyFivePercent(string run)
     {
-        CostProfile p = KvmLab.Model.Hardware.ProfileFiles.ProfileFile.Read(Fitted).Profile;
+        CostProfile p = Profiles.Find("pvm-here-xeon")!;
         PvmValidation v = PvmValidator.Validate(p, Run(run));
         output.WriteLine($"{run}: median {v.MedianAbsErrorPercent:0.0}% loo {v.LooMedianErrorPercent:0.0}%");
         Assert.Equal(29, v.Rows.Count);
@@ -85,7 +84,7 @@ public class PvmDawnRunsTests(ITestOutputHelper output)
         Assert.InRange(quiet.HaltPollSuccessShare!.Value, 0.95, 1);
         Assert.Equal(0, busy.HaltPollSuccessShare!.Value);
 
-        CostProfile p = KvmLab.Model.Hardware.ProfileFiles.ProfileFile.Read(Fitted).Profile;
+        CostProfile p = Profiles.Find("pvm-here-xeon")!;
         double Predict(ProbeRunFile r, string probe)
         {
             var entry = ProbeCatalogWriter.Catalog(r, "pvm-here").Entries.Single(e => e.Quantity == "probe." + probe);

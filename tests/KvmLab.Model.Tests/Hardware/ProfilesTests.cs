@@ -21,11 +21,26 @@ public sealed class ProfilesTests
             Assert.NotNull(p);
             Assert.StartsWith("fit to ", p.Origin, StringComparison.Ordinal);
             Assert.Contains("leave-one-out", p.Origin, StringComparison.Ordinal);
+            if (Profiles.Estimates(id) is null)
+            {
+                // A host fit (pvm-here-xeon): a profile of its own, not a platform's; no estimates twin.
+                Assert.Equal(CpuVendor.Pvm, p.Vendor);
+                continue;
+            }
+
             // The platform's estimates stay reachable, and the fitted profile differs from them.
             CostProfile e = Profiles.Find(id + Profiles.EstimatesSuffix)!;
             Assert.NotNull(e);
             Assert.NotEqual(p.VmExit, e.VmExit);
         }
+    }
+
+    [Fact]
+    public void PvmFor_PicksTheFitOfTheHostWithThatTscRate()
+    {
+        Assert.Equal("pvm-here-xeon", Profiles.PvmFor(2_000_000).Id); // the 3 December host
+        Assert.Equal("pvm-here", Profiles.PvmFor(2_596_140).Id);      // the 2 December host
+        Assert.Equal("pvm-here", Profiles.PvmFor(3_100_000).Id);      // unknown: the default
     }
 
     [Fact]
