@@ -21,18 +21,21 @@ public sealed record PvmRunConditions(HaltPollWindow ModuleWindow, bool PollsRun
     /// <summary>A poll runs to the wake-up when more than this share of the attempted polls succeeded.</summary>
     public const double PollsRunAbove = 0.5;
 
-    public static PvmRunConditions Default { get; } = new(HaltPollWindow.Upstream(), false);
+    /// <summary>The afternoon host's conditions (<see cref="PvmHaltPolling.Aborting"/>): upstream window, polls abort.</summary>
+    public static PvmRunConditions Default { get; } = new(PvmHaltPolling.Aborting.Window, PvmHaltPolling.Aborting.PollsRun);
 
+    /// <summary>The run's conditions from a catalog entry's config; a parameter the run did not record keeps KVM's default.</summary>
     public static PvmRunConditions FromConfig(IReadOnlyDictionary<string, string?> config)
     {
         ArgumentNullException.ThrowIfNull(config);
         long Long(string key, long fallback) =>
             config.TryGetValue(key, out string? v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) && x >= 0 ? x : fallback;
+        HaltPollWindow upstream = HaltPollWindow.Upstream();
         var window = new HaltPollWindow(
-            new SimSpan(Long("kvm.halt_poll_ns", 200_000)),
-            (int)Long("kvm.halt_poll_ns_grow", 2),
-            new SimSpan(Long("kvm.halt_poll_ns_grow_start", 10_000)),
-            (int)Long("kvm.halt_poll_ns_shrink", 0));
+            new SimSpan(Long("kvm.halt_poll_ns", upstream.Max.Ns)),
+            (int)Long("kvm.halt_poll_ns_grow", upstream.Grow),
+            new SimSpan(Long("kvm.halt_poll_ns_grow_start", upstream.GrowStart.Ns)),
+            (int)Long("kvm.halt_poll_ns_shrink", upstream.Shrink));
         bool runs = config.TryGetValue(PollShareKey, out string? share)
             && double.TryParse(share, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > PollsRunAbove;
         return new PvmRunConditions(window, runs);

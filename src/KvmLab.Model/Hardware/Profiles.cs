@@ -83,8 +83,8 @@ public static class Profiles
     public static CostProfile PvmFor(long tscKhz)
     {
         double ghz = tscKhz / 1e6;
-        return All.FirstOrDefault(p => p.Vendor == CpuVendor.Pvm && Math.Abs(p.TscGhz - ghz) <= 0.005 * p.TscGhz && p.Id != PvmHere.Profile().Id)
-            ?? Find(PvmHere.Profile().Id)!;
+        return All.FirstOrDefault(p => p.Vendor == CpuVendor.Pvm && Math.Abs(p.TscGhz - ghz) <= 0.005 * p.TscGhz && p.Id != PvmHere.Id)
+            ?? Find(PvmHere.Id)!;
     }
 
     /// <summary>The Skylake-SP host of Wanpeng Li's 2020 fastpath measurements, as estimated (the builder).</summary>

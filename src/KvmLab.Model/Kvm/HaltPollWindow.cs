@@ -63,6 +63,9 @@ public sealed record HaltPollWindow(SimSpan Max, int Grow, SimSpan GrowStart, in
             w = Adapt(w, blocked);
         }
 
-        return w.Ns > 0 && blocked <= w;
+        return Covers(w, blocked);
     }
+
+    /// <summary>A poll of <paramref name="window"/> sees a wake-up <paramref name="waited"/> after the halt (no window, no poll).</summary>
+    public static bool Covers(SimSpan window, SimSpan waited) => window.Ns > 0 && waited <= window;
 }

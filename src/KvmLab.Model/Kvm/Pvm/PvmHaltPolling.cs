@@ -20,4 +20,7 @@ public sealed record PvmHaltPolling(HaltPollWindow Window, bool PollsRun)
 
     /// <summary>Whether a repeated block of <paramref name="blocked"/> ends in a successful poll rather than a sleep.</summary>
     public bool Polls(Engine.Time.SimSpan blocked) => PollsRun && Window.CoversRepeated(blocked);
+
+    /// <summary>Whether a poll with the current <paramref name="window"/> catches a wake-up <paramref name="waited"/> after the halt.</summary>
+    public bool Catches(Engine.Time.SimSpan window, Engine.Time.SimSpan waited) => PollsRun && HaltPollWindow.Covers(window, waited);
 }

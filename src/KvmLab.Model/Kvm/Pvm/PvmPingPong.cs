@@ -75,7 +75,7 @@ public static class PvmPingPong
                 // adapts to the whole block (kvm_vcpu_halt).
                 double haltedSince = double.IsNegativeInfinity(receiverFree) ? start : receiverFree; // the first IPI: halted since the start
                 SimSpan waited = SimSpan.FromNanoseconds(pending - haltedSince);
-                bool polls = polling.PollsRun && polling.Window.Max.Ns > 0 && waited <= window;
+                bool polls = polling.Catches(window, waited);
                 inject = pending + PvmInterrupts.UntilInjection(polls ? PvmTargetState.Polling : PvmTargetState.Blocked, p, SimSpan.Zero).Ns;
                 window = polling.Window.Adapt(window, SimSpan.FromNanoseconds(inject - haltedSince));
                 blocked += k >= Warmup && !polls ? 1 : 0;
