@@ -343,7 +343,9 @@ public sealed partial class GuestCpu : IEventHandler
         }
         else if (_spinBudgetNs != long.MaxValue)
         {
-            _spinBudgetNs -= ran;
+            // Once the flag is seen, the last read of the line (ScheduleSpinDone) may run past a
+            // budget that was about to end: the spin is over, so the overrun is spin time, not debt.
+            _spinBudgetNs = _spinFlag is { IsSet: true } ? Math.Max(0, _spinBudgetNs - ran) : _spinBudgetNs - ran;
             _host.Invariants.RemainingNotNegative(this, "spin budget", _spinBudgetNs);
         }
 

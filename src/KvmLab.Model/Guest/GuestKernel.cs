@@ -226,6 +226,28 @@ public sealed partial class GuestKernel
         Schedule(cpu);
     }
 
+    /// <summary>The running task sleeps (a sleeping lock's slow path); it resumes at its next op once woken.</summary>
+    internal void BlockCurrent(GuestCpu cpu) =>
+        Block(cpu, cpu.CurrentTask ?? throw new InvalidOperationException($"CPU {cpu.Id} blocks with no task."));
+
+    /// <summary>wake_up_q: wakes each task in order from <paramref name="waker"/>, then <paramref name="then"/>.</summary>
+    public void WakeAll(GuestCpu waker, IReadOnlyList<GuestTask> tasks, Action then)
+    {
+        int i = 0;
+        void Next()
+        {
+            if (i == tasks.Count)
+            {
+                then();
+                return;
+            }
+
+            Wake(waker, tasks[i++], Next);
+        }
+
+        Next();
+    }
+
     /// <summary>
     /// try_to_wake_up from <paramref name="waker"/>: enqueue the task on its CPU with the sleeper
     /// credit, then preempt there (resched_curr: locally a flag, remotely a reschedule IPI unless

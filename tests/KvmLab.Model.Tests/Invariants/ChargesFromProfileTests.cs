@@ -24,6 +24,7 @@ public partial class ChargesFromProfileTests
         ("HostOs/HostScheduler.cs", "FromNanoseconds(1e9 / hostHz)", "the CONFIG_HZ tick period"),
         ("Guest/GuestTimers.cs", "FromNanoseconds(1e9 / hz)", "the guest's CONFIG_HZ tick period"),
         ("Kvm/HaltPollWindow.cs", "FromMicroseconds(200), 2, SimSpan.FromMicroseconds(10), 0", "halt_poll_ns' x86 default (KVM_HALT_POLL_NS_DEFAULT 200000), halt_poll_ns_grow 2, halt_poll_ns_grow_start 10000, shrink 0 (kvm_main.c)"),
+        ("Guest/GuestRwsem.cs", "FromMicroseconds(2)", "a model step, not a cost: a spinner re-checks its owner every 2 us of spin (the kernel checks every iteration)"),
         ("Guest/GuestCpu.cs", "FromSeconds(1)", "initial idle history: long enough that the first idle period stops the NOHZ tick"),
     ];
 

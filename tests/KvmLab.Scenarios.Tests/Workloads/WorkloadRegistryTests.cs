@@ -55,7 +55,7 @@ public class WorkloadRegistryTests
 
         var e = Assert.Throws<ScenarioException>(() => new WorkloadArgs(d, new Dictionary<string, ScalarValue> { ["chunks"] = new("3", 4) }, "e.yaml"));
 
-        Assert.Contains("e.yaml:4: workload.chunks: unknown parameter for ebizzy (known: threads)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("e.yaml:4: workload.chunks: unknown parameter for ebizzy (known: threads, alloc)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
