@@ -10,21 +10,27 @@ namespace KvmLab.Model.Workloads;
 
 /// <summary>
 /// memcached in the guest driven by a memtier_benchmark-like closed-loop client outside it.
-/// Each connection has one request in flight (pipeline 1): the request crosses the network and
-/// vhost-net, which posts the receive queue's MSI-X interrupt to that queue's vCPU (irqfd ->
-/// posted interrupt; NAPI keeps the interrupt masked while it polls, so a busy queue takes one
-/// interrupt for a batch). The interrupt handler queues the request on its connection's worker
-/// thread and wakes it (epoll; a remote wakeup of an idle vCPU is a reschedule IPI). The worker
-/// (memcached's libevent thread, connections dealt round robin) serves it and the response
-/// crosses back; the client sends the next request at once. Workers, like memcached -t threads,
-/// are spread over the vCPUs. What this leaves out: TX kicks (vhost-net's notification
-/// suppression under load), TCP timers (timer wheel, no clockevent writes), the listener thread.
+/// Each connection has one request in flight (pipeline 1). The network path is virtio-net with
+/// vhost-net (<see cref="Network.VirtioNetQueue"/>, <see cref="Network.VhostNetWorker"/>), one
+/// queue pair per vCPU: the request crosses the wire to the tap of queue c mod n (the flow's
+/// queue), whose vhost worker thread copies it into the guest's RX ring and signals the irqfd — a
+/// posted interrupt to that queue's vCPU — unless the guest's NAPI polls (callbacks off until
+/// napi_complete, so a busy queue takes one interrupt for a batch). The interrupt handler queues
+/// the request on its connection's worker thread and wakes it (epoll; a remote wakeup of a busy
+/// vCPU is a reschedule IPI). The worker (memcached's libevent thread, connections dealt round
+/// robin) serves it and sends the response through its CPU's TX queue (XPS): start_xmit adds it
+/// and kicks — an EPT_MISCONFIG exit to the ioeventfd that wakes the vhost worker — unless vhost
+/// is already draining that queue (notifications off: EVENT_IDX suppression). vhost's handle_tx
+/// sends it out; the client sends the next request when the response arrives. No interrupt
+/// coalescing: virtio-net gained it in Linux 6.x, after the sources' kernels. What this leaves
+/// out: TX completion interrupts (start_xmit frees old buffers), TCP timers (the timer wheel, no
+/// clockevent writes), the listener thread.
 /// </summary>
 public sealed class MemcachedWorkload : IWorkload, IEventHandler
 {
     private Queue<int>[] _workerBacklog = [];
-    private Queue<int>[] _rxBacklog = [];
-    private bool[] _napiScheduled = [];
+    private Network.VirtioNetQueue[] _queues = [];
+    private Network.VhostNetWorker[] _vhost = [];
     private GuestWaitQueue[] _workerWake = [];
     private SimTime[] _sentAt = [];
     private LatencyHistogram? _latency;
@@ -32,7 +38,6 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
     private HostContext? _host;
     private Vm? _vm;
     private long _completed;
-    private long _rxInterrupts;
 
     /// <summary>memcached -t (default 4).</summary>
     public int Threads { get; init; } = 4;
@@ -43,8 +48,8 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
     /// <summary>Set:Get ratio as the share of sets (memtier default 1:10).</summary>
     public double SetShare { get; init; } = 1.0 / 11.0;
 
-    /// <summary>One way between the client and the guest: wire, host NIC, vhost-net. ESTIMATE: 15 us (a 10 GbE LAN hop plus vhost).</summary>
-    public SimSpan NetworkOneWay { get; init; } = SimSpan.FromMicroseconds(15);
+    /// <summary>vhost-net's per-packet work and the wire (<see cref="NetworkEstimates"/>).</summary>
+    public Network.VhostNetCosts Vhost { get; init; } = NetworkEstimates.Default;
 
     /// <summary>Guest receive path per request: NAPI poll, netif_receive_skb, TCP receive, socket wakeup preparation. ESTIMATE: 2 us.</summary>
     public SimSpan RxCost { get; init; } = SimSpan.FromMicroseconds(2);
@@ -54,6 +59,9 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
 
     /// <summary>A set: as a get plus item allocation and copy. ESTIMATE: 6 us.</summary>
     public SimSpan SetCost { get; init; } = SimSpan.FromMicroseconds(6);
+
+    /// <summary>Where virtio-net's notify region starts (its own BAR; queue q at NotifyBase + q x QEMU's notify multiplier).</summary>
+    public const long NotifyBase = 0xfe10_3000;
 
     public string Id => "memcached";
 
@@ -80,8 +88,19 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
         _rng = host.Rng.Get("memtier");
         _latency = host.Metrics.Histogram("memtier");
         int n = vm.Vcpus.Count;
-        _rxBacklog = [.. Enumerable.Range(0, n).Select(_ => new Queue<int>())];
-        _napiScheduled = new bool[n];
+        _queues = [.. Enumerable.Range(0, n).Select(q =>
+        {
+            var kick = new HostOs.Eventfd($"virtio-net txq{q}");
+            long notify = NotifyBase + (q * Qemu.VirtioBlkDevice.NotifyStride);
+            vm.AssignIoeventfd(notify, kick);
+            return new Network.VirtioNetQueue(q, notify, kick, new Irqfd(vm, q, Vectors.NetRx));
+        })];
+        _vhost = [.. _queues.Select(q => new Network.VhostNetWorker(host, vm.Id, q, Vhost, Sent))];
+        foreach (Network.VhostNetWorker w in _vhost)
+        {
+            w.Start();
+        }
+
         _sentAt = new SimTime[Connections];
         _workerWake = [.. Enumerable.Range(0, Threads).Select(w => new GuestWaitQueue($"memcached/worker{w}"))];
         _workerBacklog = [.. Enumerable.Range(0, Threads).Select(_ => new Queue<int>())];
@@ -109,10 +128,10 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
         {
             case 0:
                 _sentAt[c] = _host!.Sim.Now;
-                _host.Sim.ScheduleAfter(NetworkOneWay, this, 1, c);
+                _host.Sim.ScheduleAfter(Vhost.WireOneWay, this, 1, c);
                 break;
             case 1:
-                Arrive(c);
+                _vhost[c % _vhost.Length].TapReceive(c); // the flow's queue
                 break;
             case 2:
                 // The response reached the client: record, send the next request.
@@ -129,20 +148,10 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
         }
     }
 
-    /// <summary>vhost-net put the request on receive queue c mod n and signals its interrupt unless NAPI is polling.</summary>
-    private void Arrive(int c)
-    {
-        int q = c % _rxBacklog.Length;
-        _rxBacklog[q].Enqueue(c);
-        if (!_napiScheduled[q])
-        {
-            _napiScheduled[q] = true;
-            _rxInterrupts++;
-            _vm!.Vcpus[q].AcceptInterrupt(Vectors.NetRx);
-        }
-    }
+    /// <summary>vhost-net's handle_tx sent connection <paramref name="c"/>'s response out through the tap.</summary>
+    private void Sent(int c) => _host!.Sim.ScheduleAfter(Vhost.WireOneWay, this, 2, c);
 
-    /// <summary>virtnet interrupt -> NAPI poll: take every queued request, hand each to its worker.</summary>
+    /// <summary>virtnet interrupt (skb_recv_done: callbacks off, napi_schedule) -> NAPI poll: take every packet in the ring, hand each to its worker.</summary>
     private void RxInterrupt(GuestCpu cpu, Action iret)
     {
         GuestKernel k = cpu.Kernel;
@@ -151,20 +160,39 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
 
     private void Poll(GuestCpu cpu, Action iret)
     {
-        Queue<int> backlog = _rxBacklog[cpu.Id];
-        if (backlog.Count == 0)
+        Network.VirtioNetQueue q = _queues[cpu.Id];
+        if (!q.Rx.TryDequeue(out int c))
         {
-            _napiScheduled[cpu.Id] = false; // napi_complete: interrupts on again
+            // napi_complete_done, virtqueue_enable_cb_prepare; virtqueue_poll finds nothing new.
+            q.RxCallbacks = true;
             iret();
             return;
         }
 
-        int c = backlog.Dequeue();
         cpu.Compute(RxCost, () =>
         {
             int w = c % Threads;
             _workerBacklog[w].Enqueue(c);
             cpu.Kernel.Post(cpu, _workerWake[w], () => Poll(cpu, iret));
+        });
+    }
+
+    /// <summary>start_xmit on the worker's CPU's TX queue (XPS): add the packet, kick unless vhost has notifications off.</summary>
+    private void Transmit(GuestCpu cpu, int c, Action then)
+    {
+        Network.VirtioNetQueue q = _queues[cpu.Id];
+        q.Tx.Enqueue(c);
+        cpu.Compute(_host!.Costs.Storage.GuestKickPrepare, () =>
+        {
+            if (!q.TxNotification)
+            {
+                q.SuppressedKicks++;
+                then();
+                return;
+            }
+
+            q.Kicks++;
+            cpu.ExitingInstruction(ExitReason.EptMisconfig, 0, default, then, data: q.NotifyAddress);
         });
     }
 
@@ -176,7 +204,7 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
             int c = _workerBacklog[w].Dequeue();
             bool set = _rng!.NextDouble() < SetShare;
             yield return GuestOp.Compute(set ? SetCost : GetCost);
-            _host!.Sim.ScheduleAfter(NetworkOneWay, this, 2, c);
+            yield return GuestOp.Run((cpu, then) => Transmit(cpu, c, then));
         }
     }
 
@@ -192,9 +220,14 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
             new("latency_p50", none * l.Percentile(50) / 1000.0, "us"),
             new("latency_p99", none * l.Percentile(99) / 1000.0, "us"),
             new("latency_p999", none * l.Percentile(99.9) / 1000.0, "us"),
-            new("rx_interrupts_per_s", _rxInterrupts / host.Sim.Now.Seconds, "1/s"),
+            new("rx_interrupts_per_s", _queues.Sum(q => q.RxInterrupts) / host.Sim.Now.Seconds, "1/s"),
+            new("tx_kicks_per_s", _queues.Sum(q => q.Kicks) / host.Sim.Now.Seconds, "1/s"),
+            new("tx_kicks_suppressed_share", Share(_queues.Sum(q => q.SuppressedKicks), _queues.Sum(q => q.Kicks + q.SuppressedKicks)), "%"),
+            new("vhost_busy_share", _vhost.Sum(w => host.Scheduler.RuntimeSoFar(w).Ns) / Math.Max(1, host.Sim.Now.Ns * (double)_vhost.Length) * 100, "%"),
         ];
     }
+
+    private static double Share(long part, long whole) => whole == 0 ? 0 : 100.0 * part / whole;
 
     /// <summary>memtier_benchmark's totals line (latencies in milliseconds, as memtier prints them).</summary>
     public IReadOnlyList<string> Summary(HostContext host)

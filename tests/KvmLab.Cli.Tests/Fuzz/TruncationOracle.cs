@@ -25,7 +25,7 @@ public static class TruncationOracle
         ["target"] = "TargetCpu",
         ["interval_us"] = "Interval",
         ["distance_us"] = "Distance",
-        ["network_us"] = "NetworkOneWay",
+        ["network_us"] = "Vhost.WireOneWay",
         ["period_us"] = "Period",
         ["outside_us"] = "Outside",
         ["inside_us"] = "Inside",

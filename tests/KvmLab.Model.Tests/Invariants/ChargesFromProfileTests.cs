@@ -33,7 +33,7 @@ public partial class ChargesFromProfileTests
     {
         string model = Path.Combine(RepoPaths.Root, "src", "KvmLab.Model");
         var found = new List<string>();
-        foreach (string room in new[] { "Kvm", "HostOs", "Guest", "Qemu" })
+        foreach (string room in new[] { "Kvm", "HostOs", "Guest", "Qemu", "Network" })
         {
             foreach (string file in Directory.GetFiles(Path.Combine(model, room), "*.cs"))
             {
