@@ -88,7 +88,7 @@ public sealed class SchedDomains
         for (int cpu = 0; cpu < topology.Pcpus; cpu++)
         {
             var levels = new List<SchedDomain>();
-            IReadOnlyList<int> smt = topology.Siblings(cpu).Order().ToList();
+            List<int> smt = [.. topology.Siblings(cpu).Order()];
             IReadOnlyList<int> mc = topology.SocketCpus(cpu);
             IReadOnlyList<int> all = [.. Enumerable.Range(0, topology.Pcpus)];
             if (smt.Count > 1)
