@@ -3,7 +3,7 @@ using KvmLab.Model.Hardware;
 namespace KvmLab.Model.HostOs;
 
 /// <summary>
-/// Where a waking or new thread goes when balancing is on (kernel/sched/fair.c, v5.10):
+/// Where a waking or new thread goes. With balancing on (kernel/sched/fair.c, v5.10):
 /// select_task_rq_fair's fast path (wake_affine between the waker's CPU and the previous one,
 /// then select_idle_sibling in the LLC) for wake-ups, find_idlest_cpu for new threads.
 /// Not modeled: wake_wide (wakee flips), sync wake-ups, SIS_PROP's scan limit (the whole LLC is
@@ -158,4 +158,40 @@ public sealed partial class HostScheduler
     /// <summary>update_pick_idlest's order: spare capacity first (more idle CPUs, then fewer tasks), then fully busy and overloaded by avg_load.</summary>
     private static (GroupType, long, long) IdlestKey(GroupStats g) =>
         g.Type == GroupType.HasSpare ? (g.Type, -g.IdleCpus, g.NrRunning) : (g.Type, g.AvgLoad, 0);
+
+    // --- The earlier model (load balancing off): least loaded at start, idle CPUs at wake-up ---
+
+    private Pcpu LeastLoaded()
+    {
+        int min = _cpus.Min(Load);
+        var candidates = _cpus.Where(c => Load(c) == min).ToList();
+        return _placement is null ? candidates[0] : candidates[(int)(_placement.NextDouble() * candidates.Count)];
+    }
+
+    private static int Load(Pcpu c) => c.RunQueue.NrRunning + (c.Switching && c.Current is null ? 1 : 0);
+
+    private Pcpu ChooseCpu(HostThread t)
+    {
+        if (t.PinnedCpu is int pin)
+        {
+            return _cpus[pin];
+        }
+
+        // select_idle_sibling, simplified: stay where it ran if idle, else the lowest idle CPU,
+        // else where it ran. Migration of busy threads comes with the overcommit work.
+        if (t.Cpu is { IsIdle: true } last)
+        {
+            return last;
+        }
+
+        foreach (Pcpu c in _cpus)
+        {
+            if (c.IsIdle && c.RunQueue.QueuedCount == 0)
+            {
+                return c;
+            }
+        }
+
+        return t.Cpu ?? _cpus[0];
+    }
 }

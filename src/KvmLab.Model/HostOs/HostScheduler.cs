@@ -365,40 +365,6 @@ public sealed partial class HostScheduler : IEventHandler
         t.Cpu?.RunQueue.UpdateMinVruntime(t);
     }
 
-    private Pcpu LeastLoaded()
-    {
-        int min = _cpus.Min(Load);
-        var candidates = _cpus.Where(c => Load(c) == min).ToList();
-        return _placement is null ? candidates[0] : candidates[(int)(_placement.NextDouble() * candidates.Count)];
-    }
-
-    private static int Load(Pcpu c) => c.RunQueue.NrRunning + (c.Switching && c.Current is null ? 1 : 0);
-
-    private Pcpu ChooseCpu(HostThread t)
-    {
-        if (t.PinnedCpu is int pin)
-        {
-            return _cpus[pin];
-        }
-
-        // select_idle_sibling, simplified: stay where it ran if idle, else the lowest idle CPU,
-        // else where it ran. Migration of busy threads comes with the overcommit work.
-        if (t.Cpu is { IsIdle: true } last)
-        {
-            return last;
-        }
-
-        foreach (Pcpu c in _cpus)
-        {
-            if (c.IsIdle && c.RunQueue.QueuedCount == 0)
-            {
-                return c;
-            }
-        }
-
-        return t.Cpu ?? _cpus[0];
-    }
-
     private static Pcpu RequireRunning(HostThread t)
     {
         if (t.State != ThreadState.Running || t.Cpu is null || t.Cpu.Current != t)
