@@ -90,16 +90,17 @@ public sealed partial class Vcpu
 
     /// <summary>
     /// kvm_vcpu_wake_up: wake the thread sleeping in kvm_vcpu_block; with ReadyOnWakeup (commit
-    /// d73eb57b80b9) the woken vCPU becomes a directed-yield candidate.
+    /// d73eb57b80b9) the woken vCPU becomes a directed-yield candidate. <paramref name="wakerCpu"/>:
+    /// where the wake-up runs (null: on the vCPU's own pCPU, for its timer or an interrupt there).
     /// </summary>
-    private void WakeThread()
+    private void WakeThread(int? wakerCpu = null)
     {
         if (State == HostOs.ThreadState.Sleeping && Vm.Config.DirectedYield.ReadyOnWakeup)
         {
             Ready = true;
         }
 
-        _host.Scheduler.Wake(this);
+        _host.Scheduler.Wake(this, wakerCpu);
         if (Mode == VcpuMode.Blocked && State == HostOs.ThreadState.Runnable)
         {
             Ledger.Enter((int)VcpuTime.Runnable, _host.Sim.Now);
