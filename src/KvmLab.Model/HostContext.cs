@@ -30,8 +30,10 @@ public sealed class HostContext
         Invariants.ProfileIsValid(costs);
         // The host's jiffy boundaries fall at a random phase against the run (when it booted).
         var phase = Engine.Time.SimSpan.FromNanoseconds(rng.Get("host/tick").NextDouble() * 1e9 / machine.HostHz);
+        // CpuTopology refuses a machine whose pCPUs do not split into its sockets and cores.
         Scheduler = new HostScheduler(sim, costs, Pcpus, machine.HostHz, trace, rng.Get("host/placement"),
-            machine.NohzFull ? HostTickMode.NohzFull(phase) : HostTickMode.NohzIdle(phase));
+            machine.NohzFull ? HostTickMode.NohzFull(phase) : HostTickMode.NohzIdle(phase),
+            machine.LoadBalance ? new SchedDomains(machine.Topology) : null);
         if (trace.Enabled)
         {
             foreach (Pcpu p in Pcpus)

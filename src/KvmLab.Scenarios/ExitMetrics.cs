@@ -48,6 +48,7 @@ public static class ExitMetrics
         long busyNs = host.Pcpus.Sum(p => p.Ledger.Total(now) - p.Ledger.TimeIn((int)PcpuTime.Idle, now));
         yield return new RunMetric("pcpu_busy_cores", busyNs / 1e9 / seconds, "cores");
         yield return new RunMetric("host_context_switches_per_s", host.Scheduler.ContextSwitches / seconds, "1/s");
+        yield return new RunMetric("host_migrations", host.Scheduler.Migrations, "count");
         yield return new RunMetric("guest_wakeups_per_s", vms.Sum(v => v.Guest.Wakeups) / seconds, "1/s");
         yield return new RunMetric("guest_resched_ipis_per_s", vms.Sum(v => v.Guest.ReschedIpis) / seconds, "1/s");
         yield return new RunMetric("guest_context_switches_per_s", vms.Sum(v => v.Guest.ContextSwitches) / seconds, "1/s");

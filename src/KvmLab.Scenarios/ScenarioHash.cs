@@ -23,6 +23,16 @@ public static class ScenarioHash
             Add("nohz_full", true); // only when set, so the hashes of scenarios without it are as before
         }
 
+        if (s.Machine.Sockets != 1 || s.Machine.ThreadsPerCore != 1)
+        {
+            Add("topology", $"{s.Machine.Sockets}x{s.Machine.ThreadsPerCore}"); // likewise only when not the default
+        }
+
+        if (!s.Machine.LoadBalance)
+        {
+            Add("load_balance", false);
+        }
+
         Add("profile", s.Profile);
         Add("features", string.Join(",", s.Features.Order(StringComparer.Ordinal)));
         Add("halt_poll", s.HaltPollMax.Ns);

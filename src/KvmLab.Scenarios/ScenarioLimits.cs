@@ -34,6 +34,12 @@ public static class ScenarioLimits
     /// <summary>Host CPUs: the loader's bound since its first version; the largest published host here has 192.</summary>
     public const int MaxPcpus = 4096;
 
+    /// <summary>Sockets (NUMA nodes): Linux's default CONFIG_NODES_SHIFT on x86_64 allows 64 nodes.</summary>
+    public const int MaxSockets = 64;
+
+    /// <summary>Hardware threads per core: 2 on x86 (Hyper-Threading, AMD SMT); 8 is POWER's SMT8, the largest Linux runs.</summary>
+    public const int MaxThreadsPerCore = 8;
+
     /// <summary>VMs on one host: far more than any published setup (three); each VM costs memory and a guest kernel.</summary>
     public const int MaxVms = 256;
 

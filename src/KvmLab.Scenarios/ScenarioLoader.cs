@@ -45,14 +45,23 @@ public static partial class ScenarioLoader
         if (r.Child(root, "machine") is { } m)
         {
             var mm = r.Mapping(m, "machine");
-            r.CheckKeys(mm, "machine.", ["pcpus", "host_hz", "host_hogs", "nohz_full"]);
+            r.CheckKeys(mm, "machine.", ["pcpus", "host_hz", "host_hogs", "nohz_full", "sockets", "threads_per_core", "load_balance"]);
             machine = new MachineSpec
             {
                 Pcpus = r.Int(mm, "machine.pcpus", "pcpus", machine.Pcpus, min: 1, max: ScenarioLimits.MaxPcpus),
                 HostHz = r.Int(mm, "machine.host_hz", "host_hz", machine.HostHz, min: 1, max: ScenarioLimits.MaxHz),
                 HostHogs = r.Int(mm, "machine.host_hogs", "host_hogs", 0, min: 0, max: 65536),
                 NohzFull = r.Bool(mm, "machine.nohz_full", "nohz_full", false),
+                Sockets = r.Int(mm, "machine.sockets", "sockets", 1, min: 1, max: ScenarioLimits.MaxSockets),
+                ThreadsPerCore = r.Int(mm, "machine.threads_per_core", "threads_per_core", 1, min: 1, max: ScenarioLimits.MaxThreadsPerCore),
+                LoadBalance = r.Bool(mm, "machine.load_balance", "load_balance", true),
             };
+            if (machine.TopologyProblem() is { } topology)
+            {
+                // Named at the key that split the CPUs: threads_per_core if given, else sockets, else pcpus.
+                string key = r.Child(mm, "threads_per_core") is not null ? "threads_per_core" : r.Child(mm, "sockets") is not null ? "sockets" : "pcpus";
+                throw r.Error(r.Child(mm, key) ?? mm, "machine." + key, topology);
+            }
         }
 
         SimSpan haltPoll = SimSpan.FromMicroseconds(200);

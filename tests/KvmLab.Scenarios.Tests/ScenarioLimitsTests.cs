@@ -127,4 +127,22 @@ public class ScenarioLimitsTests
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(yaml, File));
         AssertAt(e, 3, "vms", "257 VMs is more than 256");
     }
+
+    [Fact]
+    public void ThreadsPerCore_OutOfRange_IsRefused() =>
+        AssertAt(Fails("pcpus: 4", "pcpus: 4\n  threads_per_core: 9"), 7, "machine.threads_per_core", "9 is out of range: it must be from 1 to 8");
+
+    [Fact]
+    public void Sockets_Zero_IsRefused() => AssertAt(Fails("pcpus: 4", "pcpus: 4\n  sockets: 0"), 7, "machine.sockets", "0 is out of range: it must be from 1 to 64");
+
+    [Fact]
+    public void Topology_ThatDoesNotSplitThePcpus_IsRefused() =>
+        AssertAt(Fails("pcpus: 4", "pcpus: 6\n  sockets: 2\n  threads_per_core: 2"), 8, "machine.threads_per_core", "pcpus must be a multiple of sockets x threads_per_core (4)");
+
+    [Fact]
+    public void Topology_Loads()
+    {
+        var s = ScenarioLoader.Parse(Valid.Replace("pcpus: 4", "pcpus: 8\n  sockets: 2\n  threads_per_core: 2\n  load_balance: false", StringComparison.Ordinal), File);
+        Assert.Equal((8, 2, 2, false), (s.Machine.Pcpus, s.Machine.Sockets, s.Machine.ThreadsPerCore, s.Machine.LoadBalance));
+    }
 }

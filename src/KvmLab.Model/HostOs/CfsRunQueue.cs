@@ -20,6 +20,9 @@ public sealed class CfsRunQueue(Pcpu cpu)
 
     public HostThread? Leftmost => _queued.Count == 0 ? null : _queued[0];
 
+    /// <summary>The queued threads in (vruntime, id) order.</summary>
+    internal IReadOnlyList<HostThread> Queued => _queued;
+
     public long QueuedWeight { get; private set; }
 
     /// <summary>cfs_rq->next: "someone really wants this to run" (set_next_buddy, by yield_to).</summary>

@@ -18,6 +18,12 @@ public sealed record CfsTunables(SimSpan Latency, SimSpan MinGranularity, SimSpa
             SimSpan.FromMilliseconds(1) * factor);      // sysctl_sched_wakeup_granularity 1 ms
     }
 
+    /// <summary>
+    /// sysctl_sched_migration_cost: 0.5 ms, not scaled with the CPU count. task_hot calls a task
+    /// that ran this recently cache hot; newidle_balance does not run on a CPU that idles less on average.
+    /// </summary>
+    public SimSpan MigrationCost { get; init; } = SimSpan.FromMicroseconds(500);
+
     /// <summary>sched_nr_latency = latency / min_granularity (8 with the defaults).</summary>
     public int NrLatency => (int)(Latency.Ns / MinGranularity.Ns);
 

@@ -55,6 +55,7 @@ public sealed partial class HostScheduler
             }
         }
 
+        TriggerLoadBalance(cpu);
         ArmTick(cpu);
     }
 }

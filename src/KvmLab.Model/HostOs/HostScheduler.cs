@@ -12,12 +12,15 @@ namespace KvmLab.Model.HostOs;
 /// less than min_vruntime - latency/2 (place_entity with GENTLE_FAIR_SLEEPERS) and preempts the
 /// current thread when their vruntime gap exceeds the weighted wakeup granularity
 /// (wakeup_preempt_entity); a tick at CONFIG_HZ ends a slice that exceeded its share
-/// (check_preempt_tick). yield_to and the buddies come with the overcommit work.
+/// (check_preempt_tick). yield_to and the buddies come with the overcommit work. With sched
+/// domains, threads also move between CPUs: periodic, newidle and nohz idle load balancing and
+/// select_task_rq_fair's wake placement (HostScheduler.Balance.cs, HostScheduler.WakePlacement.cs).
 /// </summary>
 public sealed partial class HostScheduler : IEventHandler
 {
     private const int KindSwitchDone = 1;
     private const int KindTick = 2;
+    private const int KindIlb = 4;
 
     private readonly Simulator _sim;
     private readonly CostProfile _costs;
@@ -32,8 +35,17 @@ public sealed partial class HostScheduler : IEventHandler
 
     /// <param name="placement">Breaks ties between equally loaded CPUs when placing a new unpinned thread (null: lowest id).</param>
     /// <param name="tick">How the periodic tick runs (null: only while a CPU has waiters, at phase 0: nohz_full).</param>
-    public HostScheduler(Simulator sim, CostProfile costs, IReadOnlyList<Pcpu> cpus, int hostHz, ITraceSink trace, Engine.Random.RngStream? placement = null, HostTickMode? tick = null)
+    /// <param name="domains">The CPUs' sched domains: load balancing and select_task_rq_fair on (null: off, threads move only on wake-up to an idle CPU).</param>
+    public HostScheduler(Simulator sim, CostProfile costs, IReadOnlyList<Pcpu> cpus, int hostHz, ITraceSink trace, Engine.Random.RngStream? placement = null, HostTickMode? tick = null,
+        SchedDomains? domains = null)
     {
+        if (domains is not null && domains.Topology.Pcpus != cpus.Count)
+        {
+            throw new ArgumentException($"The sched domains cover {domains.Topology.Pcpus} CPUs, the host has {cpus.Count}.", nameof(domains));
+        }
+
+        _domains = domains;
+        _hostHz = hostHz;
         _tickMode = tick ?? HostTickMode.NohzFull(SimSpan.Zero);
         _placement = placement;
         _sim = sim;
@@ -45,6 +57,7 @@ public sealed partial class HostScheduler : IEventHandler
         _tickPeriod = SimSpan.FromNanoseconds(1e9 / hostHz);
         Tunables = CfsTunables.ForCpus(_cpus.Length);
         BusyTime = new SimSpan[_cpus.Length];
+        _balance = domains is null ? null : new BalanceState(_cpus.Length, Tunables.MigrationCost);
     }
 
     public CfsTunables Tunables { get; }
@@ -90,15 +103,25 @@ public sealed partial class HostScheduler : IEventHandler
         // sched_fork/wake_up_new_task: a new unpinned thread goes to the least loaded CPU
         // (find_idlest_cpu); which of several equally loaded CPUs depends on the domain walk,
         // modeled as a uniform choice.
-        Pcpu cpu = t.PinnedCpu is int pin ? _cpus[pin] : LeastLoaded();
+        Pcpu cpu = t.PinnedCpu is int pin ? _cpus[pin] : _domains is { } d && d.Levels[0].Count > 1 ? FindIdlestCpu() : LeastLoaded();
+        StartOn(t, cpu);
+    }
+
+    /// <summary>Start on a given CPU (a thread forked there that no balance has moved yet); for tests of the balancer.</summary>
+    internal void StartOn(HostThread t, Pcpu cpu)
+    {
         _threads.Add(t);
         t.Cpu = cpu;
         t.VruntimeNs = cpu.RunQueue.MinVruntimeNs;
         MakeRunnable(t, cpu, fromIdleCost: SimSpan.Zero);
     }
 
-    /// <summary>try_to_wake_up: a sleeping thread becomes runnable; <paramref name="extraLatency"/> covers the waker's path.</summary>
-    public void Wake(HostThread t)
+    /// <summary>
+    /// try_to_wake_up: a sleeping thread becomes runnable. <paramref name="wakerCpu"/> is the CPU
+    /// the waker runs on (select_task_rq_fair's this_cpu, for wake_affine); null for a wake-up
+    /// from an interrupt or timer, which Linux takes on the thread's previous CPU.
+    /// </summary>
+    public void Wake(HostThread t, int? wakerCpu = null)
     {
         if (t.State != ThreadState.Sleeping)
         {
@@ -106,8 +129,14 @@ public sealed partial class HostScheduler : IEventHandler
         }
 
         Wakeups++;
-        Pcpu cpu = ChooseCpu(t);
+        Pcpu cpu = _balance is null ? ChooseCpu(t) : SelectTaskRqFair(t, wakerCpu);
+        if (t.Cpu is { } prev && prev != cpu)
+        {
+            CountMigration(t);
+        }
+
         t.Cpu = cpu;
+        UpdateAvgIdle(cpu);
 
         // enqueue_entity runs update_curr before place_entity, so min_vruntime includes the
         // current thread's runtime so far; place_entity for a waking task: sleeps up to half a
@@ -134,6 +163,7 @@ public sealed partial class HostScheduler : IEventHandler
         Deschedule(t, cpu);
         cpu.RunQueue.ClearBuddies(t); // dequeue_entity -> clear_buddies
         t.State = ThreadState.Sleeping;
+        CancelPush(cpu, t);
         t.OnDescheduled(stillRunnable: false);
         PickNext(cpu);
     }
@@ -155,6 +185,11 @@ public sealed partial class HostScheduler : IEventHandler
     private bool SwitchAway(HostThread t, Pcpu cpu)
     {
         UpdateCurr(t);
+        if (TryPush(t, cpu))
+        {
+            return true;
+        }
+
         if (cpu.RunQueue.QueuedCount == 0)
         {
             return false;
@@ -194,6 +229,9 @@ public sealed partial class HostScheduler : IEventHandler
             case KindIrqDone:
                 InterruptDone(cpu);
                 break;
+            case KindIlb:
+                NohzIdleBalance(cpu);
+                break;
             default:
                 throw new InvalidOperationException($"Unknown scheduler event {kind}.");
         }
@@ -202,6 +240,7 @@ public sealed partial class HostScheduler : IEventHandler
     private void MakeRunnable(HostThread t, Pcpu cpu, SimSpan fromIdleCost)
     {
         t.State = ThreadState.Runnable;
+        t.ListStamp = ++_listStamp;
         cpu.RunQueue.Enqueue(t);
         if (cpu.IsIdle)
         {
@@ -256,6 +295,10 @@ public sealed partial class HostScheduler : IEventHandler
         {
             BeginSwitch(cpu, _costs.ContextSwitch);
         }
+        else
+        {
+            GoIdle(cpu);
+        }
     }
 
     private void BeginSwitch(Pcpu cpu, SimSpan cost)
@@ -277,10 +320,25 @@ public sealed partial class HostScheduler : IEventHandler
         if (next is null)
         {
             cpu.Ledger.Enter((int)PcpuTime.Idle, _sim.Now);
+            GoIdle(cpu);
+            return;
+        }
+
+        if (MigrationCostOnSchedIn(next, cpu) is { Ns: > 0 } refill)
+        {
+            // The switch-in onto a CPU the thread did not last run on takes longer by the cache
+            // refill and the thread's own state (a vCPU's VMCS): the CPU stays switching, and the
+            // pick stands if the thread is still queued here when it ends.
+            cpu.Switching = true;
+            cpu.ChosenNext = next;
+            next.LastRanCpu = cpu;
+            _sim.ScheduleAfter(refill, this, KindSwitchDone, cpu.Id);
             return;
         }
 
         cpu.RunQueue.Remove(next);
+        next.LastRanCpu = cpu;
+        next.ListStamp = ++_listStamp;
         next.State = ThreadState.Running;
         next.Cpu = cpu;
         next.RunningSince = _sim.Now;
@@ -305,40 +363,6 @@ public sealed partial class HostScheduler : IEventHandler
         t.VruntimeNs += ran.Ns * 1024 / t.Weight;
         t.RunningSince = _sim.Now;
         t.Cpu?.RunQueue.UpdateMinVruntime(t);
-    }
-
-    private Pcpu LeastLoaded()
-    {
-        int min = _cpus.Min(Load);
-        var candidates = _cpus.Where(c => Load(c) == min).ToList();
-        return _placement is null ? candidates[0] : candidates[(int)(_placement.NextDouble() * candidates.Count)];
-    }
-
-    private static int Load(Pcpu c) => c.RunQueue.NrRunning + (c.Switching && c.Current is null ? 1 : 0);
-
-    private Pcpu ChooseCpu(HostThread t)
-    {
-        if (t.PinnedCpu is int pin)
-        {
-            return _cpus[pin];
-        }
-
-        // select_idle_sibling, simplified: stay where it ran if idle, else the lowest idle CPU,
-        // else where it ran. Migration of busy threads comes with the overcommit work.
-        if (t.Cpu is { IsIdle: true } last)
-        {
-            return last;
-        }
-
-        foreach (Pcpu c in _cpus)
-        {
-            if (c.IsIdle && c.RunQueue.QueuedCount == 0)
-            {
-                return c;
-            }
-        }
-
-        return t.Cpu ?? _cpus[0];
     }
 
     private static Pcpu RequireRunning(HostThread t)

@@ -40,6 +40,22 @@ public abstract class HostThread
     /// <summary>Set by the scheduler when it wants the thread off its CPU at the next preemption point.</summary>
     public bool NeedResched { get; internal set; }
 
+    /// <summary>se.nr_migrations: times the thread was moved to another CPU (wake-up placement and load balancing).</summary>
+    public long Migrations { get; internal set; }
+
+    /// <summary>The CPU the thread last ran on (null before it first ran): a sched-in elsewhere pays the migration cost.</summary>
+    internal Pcpu? LastRanCpu { get; set; }
+
+    /// <summary>p->recent_used_cpu: where this thread was when it last woke another affinely (select_idle_sibling's third candidate).</summary>
+    internal int? RecentUsedCpu { get; set; }
+
+    /// <summary>
+    /// Position in the run queue's cfs_tasks list: enqueue and pick put a task at the head
+    /// (account_entity_enqueue, pick_next_task_fair's list_move), so detach_tasks, which takes from
+    /// the tail, tries the one with the smallest stamp first.
+    /// </summary>
+    internal long ListStamp { get; set; }
+
     /// <summary>The thread now has its CPU (context switch done).</summary>
     protected internal abstract void OnScheduledIn(SimTime now);
 
@@ -59,6 +75,14 @@ public abstract class HostThread
     protected internal virtual void OnHostInterrupt(SimSpan handler)
     {
     }
+
+    /// <summary>
+    /// The thread is about to run on <paramref name="to"/> after last running on <paramref name="from"/>
+    /// (set_task_cpu moved it; this is the first sched-in there). Returns the extra time the switch-in
+    /// takes for the thread's own state (a vCPU: vmx_vcpu_load's VMCS migration); the scheduler adds
+    /// the cache refill itself.
+    /// </summary>
+    protected internal virtual SimSpan OnMigrated(Pcpu from, Pcpu to) => SimSpan.Zero;
 
     /// <summary>The thread left its CPU (kvm_sched_out): still runnable (preempted or yielded) or going to sleep.</summary>
     protected internal virtual void OnDescheduled(bool stillRunnable)

@@ -44,12 +44,15 @@ public sealed partial class Vcpu
     /// <summary>
     /// __apic_accept_irq for a fixed interrupt: with APICv, post it (PIR, ON) and notify a running
     /// target or kick a halted one (vmx_deliver_posted_interrupt); without, set IRR and kick.
+    /// <paramref name="senderCpu"/> is the pCPU whose code delivers it (an IPI's sender): a halted
+    /// target's kvm_vcpu_kick -> try_to_wake_up runs there (select_task_rq_fair's this_cpu); null
+    /// for a device or timer interrupt.
     /// </summary>
-    public void AcceptInterrupt(int vector)
+    public void AcceptInterrupt(int vector, int? senderCpu = null)
     {
         bool wasPending = HasPendingInterrupt;
         SetIrr(vector);
-        Notify(wasPending);
+        Notify(wasPending, senderCpu);
     }
 
     /// <summary>
@@ -93,7 +96,7 @@ public sealed partial class Vcpu
         }
     }
 
-    private void Notify(bool wasPending)
+    private void Notify(bool wasPending, int? senderCpu = null)
     {
         bool posted = Vm.Config.ApicV || Vm.Config.Avic;
         switch (Mode)
@@ -115,7 +118,7 @@ public sealed partial class Vcpu
                 break;
             case VcpuMode.Blocked:
                 // kvm_vcpu_kick -> kvm_vcpu_wake_up -> rcuwait_wake_up.
-                WakeThread();
+                WakeThread(senderCpu);
                 break;
             case VcpuMode.InHost:
             case VcpuMode.Preempted:
@@ -137,7 +140,7 @@ public sealed partial class Vcpu
     }
 
     /// <summary>KVM_HC_KICK_CPU (kvm_pv_kick_cpu_op): set pv_unhalted and kick the halted vCPU.</summary>
-    internal void PvKick()
+    internal void PvKick(int? senderCpu = null)
     {
         PvUnhalted = true;
         switch (Mode)
@@ -146,7 +149,7 @@ public sealed partial class Vcpu
                 SchedulePollDetect(_host.Costs.CacheLineTransfer);
                 break;
             case VcpuMode.Blocked:
-                WakeThread();
+                WakeThread(senderCpu);
                 break;
             default:
                 break;

@@ -3,6 +3,7 @@ using KvmLab.Engine.Random;
 using KvmLab.Engine.Time;
 using KvmLab.Engine.Tracing;
 using KvmLab.Model.Guest;
+using KvmLab.Model.Hardware;
 using KvmLab.Model.HostOs;
 using KvmLab.Model.Invariants;
 using KvmLab.Model.Kvm.Exits;
@@ -57,6 +58,25 @@ public sealed partial class Vcpu
         }
     }
 
+    /// <summary>
+    /// kvm_arch_vcpu_load on a pCPU other than the last (balancing on only): on VMX,
+    /// vmx_vcpu_load_vmcs sees loaded_vmcs->cpu != cpu and loaded_vmcs_clear sends a synchronous
+    /// smp_call_function_single to the old CPU to VMCLEAR the VMCS there (an IPI out and its
+    /// completion back), then VMPTRLDs it here, rewrites the per-CPU host state and requests a TLB
+    /// flush (KVM_REQ_TLB_FLUSH); vmx_vcpu_pi_load moves the posted-interrupt descriptor's NDST to
+    /// the new APIC id (a cmpxchg on its line). ESTIMATE: VMCLEAR + VMPTRLD + the host-state
+    /// writes and the flush as 10 cache-line transfers (the VMCS's live lines written back and
+    /// refetched), and one transfer for the PI descriptor. On SVM svm_vcpu_load only marks the VMCB
+    /// dirty and takes a new ASID (no IPI): the one transfer. (arch/x86/kvm/vmx/vmx.c, v5.10.)
+    /// </summary>
+    protected internal override SimSpan OnMigrated(Pcpu from, Pcpu to)
+    {
+        var c = _host.Costs;
+        return c.Vendor == CpuVendor.Intel
+            ? (c.PhysicalIpiLatency * 2) + (c.CacheLineTransfer * 11)
+            : c.CacheLineTransfer;
+    }
+
     /// <summary>kvm_sched_out: a thread scheduled out while runnable is preempted and ready; kvm_arch_vcpu_put records its CPL.</summary>
     protected internal override void OnDescheduled(bool stillRunnable)
     {
@@ -70,16 +90,17 @@ public sealed partial class Vcpu
 
     /// <summary>
     /// kvm_vcpu_wake_up: wake the thread sleeping in kvm_vcpu_block; with ReadyOnWakeup (commit
-    /// d73eb57b80b9) the woken vCPU becomes a directed-yield candidate.
+    /// d73eb57b80b9) the woken vCPU becomes a directed-yield candidate. <paramref name="wakerCpu"/>:
+    /// where the wake-up runs (null: on the vCPU's own pCPU, for its timer or an interrupt there).
     /// </summary>
-    private void WakeThread()
+    private void WakeThread(int? wakerCpu = null)
     {
         if (State == HostOs.ThreadState.Sleeping && Vm.Config.DirectedYield.ReadyOnWakeup)
         {
             Ready = true;
         }
 
-        _host.Scheduler.Wake(this);
+        _host.Scheduler.Wake(this, wakerCpu);
         if (Mode == VcpuMode.Blocked && State == HostOs.ThreadState.Runnable)
         {
             Ledger.Enter((int)VcpuTime.Runnable, _host.Sim.Now);

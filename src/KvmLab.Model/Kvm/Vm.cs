@@ -137,7 +137,8 @@ public sealed class Vm
             target.IpiSendersWhileOut.Add(source.Index);
         }
 
-        target.AcceptInterrupt(vector);
+        // The sender's ICR write (or PV IPI hypercall) is handled on its own pCPU, which wakes a halted target.
+        target.AcceptInterrupt(vector, source.State == HostOs.ThreadState.Running ? source.Cpu?.Id : null);
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public partial class ChargesFromProfileTests
         ("HostOs/CfsTunables.cs", "FromMilliseconds(6)", "sysctl_sched_latency"),
         ("HostOs/CfsTunables.cs", "FromMicroseconds(750)", "sysctl_sched_min_granularity"),
         ("HostOs/CfsTunables.cs", "FromMilliseconds(1)", "sysctl_sched_wakeup_granularity"),
+        ("HostOs/CfsTunables.cs", "FromMicroseconds(500)", "sysctl_sched_migration_cost (kernel/sched/fair.c, 500000UL ns)"),
         ("HostOs/HostScheduler.cs", "FromNanoseconds(1e9 / hostHz)", "the CONFIG_HZ tick period"),
         ("Guest/GuestTimers.cs", "FromNanoseconds(1e9 / hz)", "the guest's CONFIG_HZ tick period"),
         ("Kvm/HaltPollWindow.cs", "FromMicroseconds(200), 2, SimSpan.FromMicroseconds(10), 0", "halt_poll_ns' x86 default (KVM_HALT_POLL_NS_DEFAULT 200000), halt_poll_ns_grow 2, halt_poll_ns_grow_start 10000, shrink 0 (kvm_main.c)"),

@@ -101,7 +101,7 @@ public static partial class ExitHandlers
             {
                 // kvm_pv_kick_cpu_op, then (Li 2020, queue-head boost) kvm_sched_yield to the kicked vCPU.
                 Vcpu kicked = vm.Vcpus[e.Targets![0]];
-                kicked.PvKick();
+                kicked.PvKick(v.State == HostOs.ThreadState.Running ? v.Cpu?.Id : null);
                 cost += c.IpiDeliveryPerTarget;
                 bool yielded = false;
                 if (vm.Config.DirectedYield.QueueHeadBoost)
