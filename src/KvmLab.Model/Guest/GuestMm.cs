@@ -79,6 +79,12 @@ public sealed class GuestMm
             int n = Math.Min(FaultsPerHold, pages - done);
             yield return GuestOp.Run(MmapLock.DownRead);
             yield return GuestOp.Compute(PageFault * n);
+            if (n > 1)
+            {
+                // The batch's other n - 1 faults' down_read and up_read, on the count's line.
+                yield return GuestOp.Run((cpu, then) => cpu.Compute(MmapLock.LineAtomics(cpu, 2 * (n - 1)), then));
+            }
+
             pagevec += n;
             if (pagevec >= PagevecSize)
             {

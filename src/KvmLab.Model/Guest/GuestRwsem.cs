@@ -24,6 +24,11 @@ namespace KvmLab.Model.Guest;
 /// reschedule IPI when the waiter's CPU is elsewhere (wake_up_q).</item>
 /// <item>downgrade_write turns the writer into a reader and wakes the queued readers
 /// (rwsem_downgrade_wake), as munmap and brk do in 5.x (__do_munmap with downgrade).</item>
+/// <item>The count is one cache line: every down and up is an atomic read-modify-write on it,
+/// and atomics from different CPUs on one line take turns, each holding the line for a
+/// CacheLineTransfer (<see cref="LineAtomics"/>). With many CPUs faulting this line, not the
+/// lock's logic, limits page-fault throughput: the contention Linux 6.4's per-VMA locks remove
+/// (the "Per-VMA locks" series, Suren Baghdasaryan, mm/memory.c lock_vma_under_rcu).</item>
 /// </list>
 /// </summary>
 public sealed class GuestRwsem(string name)
@@ -34,6 +39,7 @@ public sealed class GuestRwsem(string name)
     private static readonly SimSpan OwnerCheck = SimSpan.FromMicroseconds(2);
 
     private readonly LinkedList<Waiter> _queue = new();
+    private SimTime _lineFree;
     private readonly List<Waiter> _spinners = [];
 
     public string Name { get; } = name;
@@ -71,7 +77,7 @@ public sealed class GuestRwsem(string name)
         }
 
         Readers--;
-        cpu.Compute(cpu.Kernel.Host.Costs.CacheLineTransfer, () => Release(cpu, then));
+        cpu.Compute(LineAtomics(cpu, 1), () => Release(cpu, then));
     }
 
     /// <summary>up_write: wakes the next writer or the queued readers.</summary>
@@ -79,7 +85,7 @@ public sealed class GuestRwsem(string name)
     {
         RequireWriter(cpu);
         Writer = null;
-        cpu.Compute(cpu.Kernel.Host.Costs.CacheLineTransfer, () => Release(cpu, then));
+        cpu.Compute(LineAtomics(cpu, 1), () => Release(cpu, then));
     }
 
     /// <summary>downgrade_write: the writer keeps the lock as a reader; queued readers join it.</summary>
@@ -88,7 +94,7 @@ public sealed class GuestRwsem(string name)
         RequireWriter(cpu);
         Writer = null;
         Readers++;
-        cpu.Compute(cpu.Kernel.Host.Costs.CacheLineTransfer, () => Release(cpu, then));
+        cpu.Compute(LineAtomics(cpu, 1), () => Release(cpu, then));
     }
 
     private void RequireWriter(GuestCpu cpu)
@@ -106,11 +112,11 @@ public sealed class GuestRwsem(string name)
         if (CanTake(write, queueEmpty: _queue.Count == 0)) // spinners are not in the count: the fast path may pass them
         {
             Take(task, write);
-            cpu.Compute(host.Costs.CacheLineTransfer, then);
+            cpu.Compute(LineAtomics(cpu, 1), then);
             return;
         }
 
-        var w = new Waiter(task, cpu, write, then, cpu.Kernel.Now);
+        var w = new Waiter(this, task, cpu, write, then, cpu.Kernel.Now);
         if (CanSpin(w))
         {
             Spun++;
@@ -122,6 +128,29 @@ public sealed class GuestRwsem(string name)
         }
 
         Sleep(w);
+    }
+
+    /// <summary>Atomics acquired the line so far, over every CPU.</summary>
+    public long LineAtomicCount { get; private set; }
+
+    /// <summary>Time the atomics spent waiting for the line held by other CPUs' atomics.</summary>
+    public SimSpan LineWait { get; private set; }
+
+    /// <summary>
+    /// <paramref name="n"/> atomics on the count's line from <paramref name="cpu"/>, back to back:
+    /// the line is booked for n transfers from when it is next free; returns how long the CPU
+    /// stalls (the wait for the line plus its own transfers). Booking conserves the line's
+    /// occupancy, so throughput is bounded by one atomic per transfer time whatever the interleaving.
+    /// </summary>
+    public SimSpan LineAtomics(GuestCpu cpu, int n)
+    {
+        SimTime now = cpu.Kernel.Now;
+        SimSpan transfer = cpu.Kernel.Host.Costs.CacheLineTransfer;
+        SimTime start = _lineFree > now ? _lineFree : now;
+        _lineFree = start + (transfer * n);
+        LineAtomicCount += n;
+        LineWait += start - now;
+        return _lineFree - now;
     }
 
     private bool CanTake(bool write, bool queueEmpty) =>
@@ -190,7 +219,7 @@ public sealed class GuestRwsem(string name)
     private static void SpinGranted(Waiter w)
     {
         w.Task.PreemptCount--;
-        w.Cpu.Compute(w.Cpu.Kernel.Host.Costs.CacheLineTransfer, w.Then);
+        w.Cpu.Compute(w.Rwsem.LineAtomics(w.Cpu, 1), w.Then);
     }
 
     private void Sleep(Waiter w)
@@ -297,8 +326,10 @@ public sealed class GuestRwsem(string name)
         return any;
     }
 
-    private sealed class Waiter(GuestTask task, GuestCpu cpu, bool write, Action then, SimTime since)
+    private sealed class Waiter(GuestRwsem rwsem, GuestTask task, GuestCpu cpu, bool write, Action then, SimTime since)
     {
+        public GuestRwsem Rwsem { get; } = rwsem;
+
         public GuestTask Task { get; } = task;
 
         public GuestCpu Cpu { get; } = cpu;

@@ -102,6 +102,26 @@ public class GuestRwsemTests
         Assert.Null(s.Lock.Writer);
     }
 
+    [Fact]
+    public void AtomicsOnTheCountsLine_FromManyCpus_TakeTurns_OneTransferEach()
+    {
+        // Four CPUs each take and release the read lock 100 times at once: 800 atomics on one
+        // line can finish no sooner than 800 transfers after the first, however they interleave.
+        var s = new Script(4);
+        for (int c = 0; c < 4; c++)
+        {
+            int id = c;
+            s.Task(c, (k, l) => [.. Enumerable.Range(0, 100).SelectMany(_ => new[] { l.Read(), l.UpReadOp() }), Mark(s, $"done{id}")]);
+        }
+
+        s.Run(1000);
+        SimSpan transfer = s.Kernel.Host.Costs.CacheLineTransfer;
+        Assert.Equal(800, s.Lock.LineAtomicCount);
+        SimTime last = s.Marks.Values.Max();
+        Assert.True(last - SimTime.Zero >= transfer * 800, $"800 atomics done after {last}, one transfer is {transfer}");
+        Assert.True(s.Lock.LineWait > transfer * 800, "each CPU waited for the others' turns");
+    }
+
     private static GuestOp Compute(int us) => GuestOp.Compute(Us * us);
 
     private static GuestOp Run(Action<GuestCpu, Action> body) => GuestOp.Run(body);
