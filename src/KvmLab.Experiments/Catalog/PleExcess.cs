@@ -57,7 +57,10 @@ public static class PleExcess
         Calibration = false,
         Replications = 3,
         Notes = "The RFC gives only the VM count and size; chosen: 8 pCPUs (4x oversubscribed), ebizzy -M in VM 0 and stress --cpu "
-            + "in the other three (a scenario runs one benchmark), vCPUs unpinned so that vCPUs of one VM can share a run queue, "
-            + "where patch 1 applies. The metric is PLE exits over the whole 200 ms run, all VMs together.",
+            + "in the other three (the overcommit setup of Li 2020; the RFC names no workloads), vCPUs unpinned so that vCPUs of one VM "
+            + "can share a run queue, where patch 1 applies. The metric is PLE exits over the whole 200 ms run, all VMs together. "
+            + "The PLE exits come from spinning on the guest's LRU lock and waiting for the mmap_lock line, not from IPIs to "
+            + "preempted vCPUs, so patch 2 has little to act on; host load balancing leaves placement as it starts (4 runnable "
+            + "vCPUs per pCPU, no imbalance). See docs/RESULTS.md.",
     };
 }
