@@ -16,6 +16,7 @@ public static class MmMetrics
         yield return new("mmap_lock_sleeps_per_s", mm.MmapLock.Slept / seconds, "1/s");
         yield return new("mmap_lock_spins_per_s", mm.MmapLock.Spun / seconds, "1/s");
         yield return new("mmap_lock_line_wait_cores", mm.MmapLock.LineWait.Seconds / seconds, "cores");
+        yield return new("lru_lock_contended_share", mm.LruLock.Acquisitions == 0 ? 0 : 100.0 * mm.LruLock.Contended / mm.LruLock.Acquisitions, "%");
         yield return new("tlb_shootdowns_per_s", mm.Shootdowns / seconds, "1/s");
         yield return new("shootdown_user_share", mm.ShootdownTargets == 0 ? 0 : 100.0 * mm.UserModeTargets / mm.ShootdownTargets, "%");
     }
