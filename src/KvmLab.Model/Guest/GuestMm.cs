@@ -36,10 +36,11 @@ public sealed class GuestMm
 
     public GuestSpinlock LruLock { get; }
 
-    /// <summary>What its paths cost (the workload's estimates: <see cref="Workloads.MmEstimates"/>).</summary>
+    /// <summary>What its paths cost (the cost profile's <see cref="Hardware.CostProfile.Mm"/>).</summary>
     public required GuestMmCosts Costs { get; init; }
 
-    private int FaultsPerHold => Costs.FaultsPerHold;
+    /// <summary>Faults taken under one mmap_lock read hold. Linux takes the lock per fault; 8 per hold bounds the event count and delays a waiting writer by at most 7 faults (the line is still charged every fault's atomics).</summary>
+    public int FaultsPerHold { get; init; } = 8;
 
     private SimSpan PageFault => Costs.PageFault;
 

@@ -2,12 +2,9 @@ using KvmLab.Engine.Time;
 
 namespace KvmLab.Model.Guest;
 
-/// <summary>The costs of a <see cref="GuestMm"/>'s paths; the workloads' values and their sources are in <see cref="Workloads.MmEstimates"/> and docs/MODEL.md.</summary>
+/// <summary>The costs of a <see cref="GuestMm"/>'s paths; a part of the cost profile (<see cref="Hardware.CostProfile.Mm"/>); values and sources in docs/MODEL.md.</summary>
 public sealed record GuestMmCosts
 {
-    /// <summary>Faults taken under one mmap_lock read hold (Linux takes the lock per fault; batching bounds the event count).</summary>
-    public required int FaultsPerHold { get; init; }
-
     /// <summary>One anonymous write fault.</summary>
     public required SimSpan PageFault { get; init; }
 

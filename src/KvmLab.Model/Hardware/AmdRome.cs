@@ -78,6 +78,8 @@ public static class AmdRome
             // ESTIMATE: the storage paths are the same kernel, QEMU and guest code; no Rome figures were
             // found, so the nanoseconds are carried over as they are (as the storage profile always did).
             Storage = skx.Storage,
+            Mm = skx.Mm,
+            Network = skx.Network,
             Sources = new Dictionary<string, FieldSource>(), // every Rome field is an estimate (carried over from SKX in cycles, or AVIC's own)
         };
     }

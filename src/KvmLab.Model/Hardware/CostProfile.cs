@@ -235,6 +235,14 @@ public sealed record CostProfile
     /// <summary>The block I/O path's own code paths: host block layer, ioeventfd/irqfd, QEMU, guest drivers.</summary>
     public required StorageCosts Storage { get; init; }
 
+    // --- Guest memory management and the network path (issue 14 items 1 and 6) ---
+
+    /// <summary>The guest address space's paths: faults, the LRU lock, zaps, VMA work, TLB flushes (docs/MODEL.md, "Guest memory management").</summary>
+    public required Guest.GuestMmCosts Mm { get; init; }
+
+    /// <summary>vhost-net's per-packet work (docs/MODEL.md, "Guest network path").</summary>
+    public required Network.VhostNetCosts Network { get; init; }
+
     // --- PVM flavour (docs/PVM.md) ---
 
     /// <summary>The PVM flavour's costs; <see cref="PvmCosts.None"/> (all zero) on VMX and SVM hosts.</summary>

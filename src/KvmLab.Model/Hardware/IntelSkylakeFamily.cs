@@ -132,8 +132,28 @@ public static class IntelSkylakeFamily
                 ["IdleExitLatency"] = FieldSource.Measured("drivers/idle/intel_idle.c skx_cstates: C1 exit_latency 2 us"),
             },
             Storage = StorageEstimates(),
+            Mm = MmEstimates(),
+            Network = NetworkEstimates(),
         };
     }
+
+    /// <summary>The guest address space's paths (Linux 5.10 mm/), every one an ESTIMATE: docs/MODEL.md, "Guest memory management".</summary>
+    internal static Guest.GuestMmCosts MmEstimates() => new()
+    {
+        PageFault = SimSpan.FromMicroseconds(1),          // ESTIMATE: exception entry, page allocation, clearing 4 KiB, PTE set (ebizzy's earlier 128 us for 128 faults)
+        LruAddPerPage = SimSpan.FromNanoseconds(15),      // ESTIMATE: __pagevec_lru_add per page: a list insertion and the page flags, on lines the fault just touched
+        ZapPerPage = SimSpan.FromNanoseconds(40),         // ESTIMATE: zap_pte_range per PTE (clear, rmap, counters): 5 us for 128 pages
+        ReleasePerPage = SimSpan.FromNanoseconds(15),     // ESTIMATE: release_pages per page under the LRU lock: 2 us for 128 pages
+        VmaWork = SimSpan.FromMicroseconds(2),            // ESTIMATE: vma allocation or split, rb-tree and interval-tree updates
+        FlushCost = SimSpan.FromMicroseconds(1),          // ESTIMATE: flush_tlb_func's full flush above tlb_single_page_flush_ceiling (33 pages) and the csd handling
+    };
+
+    /// <summary>vhost-net's per-packet work (drivers/vhost/net.c, v5.10), ESTIMATEs: docs/MODEL.md, "Guest network path".</summary>
+    internal static Network.VhostNetCosts NetworkEstimates() => new()
+    {
+        TxPerPacket = SimSpan.FromMicroseconds(1.5),      // ESTIMATE: ~1 Mpps per vhost worker for small packets; a response through tun_sendmsg and the bridge
+        RxPerPacket = SimSpan.FromMicroseconds(1.5),      // ESTIMATE: tun_recvmsg, the copy into mergeable buffers, vhost_add_used
+    };
 
     /// <summary>
     /// The storage path's code paths (QEMU 5.2, Linux 5.8-5.10), in nanoseconds on every part of

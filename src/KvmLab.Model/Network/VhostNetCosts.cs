@@ -2,7 +2,7 @@ using KvmLab.Engine.Time;
 
 namespace KvmLab.Model.Network;
 
-/// <summary>The host side of virtio-net's costs (vhost-net); the workloads' values and their sources are in <see cref="Workloads.NetworkEstimates"/> and docs/MODEL.md.</summary>
+/// <summary>The host side of virtio-net's costs (vhost-net); a part of the cost profile (<see cref="Hardware.CostProfile.Network"/>); values and sources in docs/MODEL.md.</summary>
 public sealed record VhostNetCosts
 {
     /// <summary>handle_tx per packet: vhost_get_vq_desc, tun_sendmsg into the host stack, vhost_add_used.</summary>
@@ -10,7 +10,4 @@ public sealed record VhostNetCosts
 
     /// <summary>handle_rx per packet: tun_recvmsg, the copy into the guest's buffers, vhost_add_used.</summary>
     public required SimSpan RxPerPacket { get; init; }
-
-    /// <summary>The wire, the NIC and the host bridge to the tap, one way (the vhost work is on top).</summary>
-    public required SimSpan WireOneWay { get; init; }
 }

@@ -47,7 +47,7 @@ public sealed class EbizzyWorkload : IWorkload
         GuestKernel k = vm.Guest;
         int n = vm.Vcpus.Count;
         int threads = Threads > 0 ? Threads : 2 * n;
-        Mm = new GuestMm("ebizzy", k.Config.Spinlock) { Costs = MmEstimates.Default };
+        Mm = new GuestMm("ebizzy", k.Config.Spinlock) { Costs = host.Costs.Mm };
         for (int t = 0; t < threads; t++)
         {
             var task = new GuestTask($"ebizzy/{t}", t % n, Thread());

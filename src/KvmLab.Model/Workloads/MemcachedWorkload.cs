@@ -48,8 +48,11 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
     /// <summary>Set:Get ratio as the share of sets (memtier default 1:10).</summary>
     public double SetShare { get; init; } = 1.0 / 11.0;
 
-    /// <summary>vhost-net's per-packet work and the wire (<see cref="NetworkEstimates"/>).</summary>
-    public Network.VhostNetCosts Vhost { get; init; } = NetworkEstimates.Default;
+    /// <summary>vhost-net's per-packet work (null: the cost profile's <see cref="Hardware.CostProfile.Network"/>).</summary>
+    public Network.VhostNetCosts? Vhost { get; init; }
+
+    /// <summary>The wire, the NIC and the host bridge to the tap, one way; vhost's work is modeled on top. ESTIMATE: 13 us (the earlier 15 us for a 10 GbE hop plus vhost, less the ~2 us of vhost work now modeled apart).</summary>
+    public SimSpan WireOneWay { get; init; } = SimSpan.FromMicroseconds(13);
 
     /// <summary>Guest receive path per request: NAPI poll, netif_receive_skb, TCP receive, socket wakeup preparation. ESTIMATE: 2 us.</summary>
     public SimSpan RxCost { get; init; } = SimSpan.FromMicroseconds(2);
@@ -95,7 +98,7 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
             vm.AssignIoeventfd(notify, kick);
             return new Network.VirtioNetQueue(q, notify, kick, new Irqfd(vm, q, Vectors.NetRx));
         })];
-        _vhost = [.. _queues.Select(q => new Network.VhostNetWorker(host, vm.Id, q, Vhost, Sent))];
+        _vhost = [.. _queues.Select(q => new Network.VhostNetWorker(host, vm.Id, q, Vhost ?? host.Costs.Network, Sent))];
         foreach (Network.VhostNetWorker w in _vhost)
         {
             w.Start();
@@ -128,7 +131,7 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
         {
             case 0:
                 _sentAt[c] = _host!.Sim.Now;
-                _host.Sim.ScheduleAfter(Vhost.WireOneWay, this, 1, c);
+                _host.Sim.ScheduleAfter(WireOneWay, this, 1, c);
                 break;
             case 1:
                 _vhost[c % _vhost.Length].TapReceive(c); // the flow's queue
@@ -149,7 +152,7 @@ public sealed class MemcachedWorkload : IWorkload, IEventHandler
     }
 
     /// <summary>vhost-net's handle_tx sent connection <paramref name="c"/>'s response out through the tap.</summary>
-    private void Sent(int c) => _host!.Sim.ScheduleAfter(Vhost.WireOneWay, this, 2, c);
+    private void Sent(int c) => _host!.Sim.ScheduleAfter(WireOneWay, this, 2, c);
 
     /// <summary>virtnet interrupt (skb_recv_done: callbacks off, napi_schedule) -> NAPI poll: take every packet in the ring, hand each to its worker.</summary>
     private void RxInterrupt(GuestCpu cpu, Action iret)

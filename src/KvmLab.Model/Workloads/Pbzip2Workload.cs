@@ -76,7 +76,7 @@ public sealed class Pbzip2Workload : IWorkload
             slots.Post();
         }
 
-        Mm = new GuestMm("pbzip2", k.Config.Spinlock) { Costs = MmEstimates.Default };
+        Mm = new GuestMm("pbzip2", k.Config.Spinlock) { Costs = _host.Costs.Mm };
         Add(k, new GuestTask("pbzip2/producer", 0, Producer(slots, items)));
         Add(k, new GuestTask("pbzip2/writer", n > 1 ? 1 : 0, Writer(written)));
         for (int c = 0; c < consumers; c++)

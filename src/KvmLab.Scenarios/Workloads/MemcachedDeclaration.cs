@@ -41,7 +41,7 @@ public sealed class MemcachedDeclaration : WorkloadDeclaration
             Threads = args.Int("threads"),
             Connections = args.Int("connections"),
             SetShare = setShare,
-            Vhost = NetworkEstimates.Default with { WireOneWay = args.Microseconds("network_us") },
+            WireOneWay = args.Microseconds("network_us"),
         };
     }
 

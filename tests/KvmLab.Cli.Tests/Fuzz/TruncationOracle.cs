@@ -25,7 +25,7 @@ public static class TruncationOracle
         ["target"] = "TargetCpu",
         ["interval_us"] = "Interval",
         ["distance_us"] = "Distance",
-        ["network_us"] = "Vhost.WireOneWay",
+        ["network_us"] = "WireOneWay",
         ["period_us"] = "Period",
         ["outside_us"] = "Outside",
         ["inside_us"] = "Inside",

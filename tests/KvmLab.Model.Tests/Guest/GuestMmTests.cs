@@ -76,7 +76,7 @@ public class GuestMmTests
 
     private sealed class TwoProcesses : IWorkload
     {
-        public GuestMm Mm { get; } = new("p", SpinlockKind.PvQspinlock) { Costs = MmEstimates.Default };
+        public GuestMm Mm { get; } = new("p", SpinlockKind.PvQspinlock) { Costs = KvmLab.Model.Hardware.Profiles.SkylakeSp2020().Mm };
 
         public string Id => "two-processes";
 

@@ -36,7 +36,7 @@ public class VirtioNetPathTests
     public void ABusyVhostWorker_SuppressesKicks()
     {
         // A slow handle_tx keeps the worker draining: responses queued meanwhile need no kick.
-        var slow = NetworkEstimates.Default with { TxPerPacket = SimSpan.FromMicroseconds(20) };
+        var slow = KvmLab.Model.Hardware.Profiles.SkylakeSp2020().Network with { TxPerPacket = SimSpan.FromMicroseconds(20) };
         var (h, _) = Run(new MemcachedWorkload { Threads = 2, Connections = 64, Vhost = slow });
         Assert.True(h.Metric("tx_kicks_suppressed_share") > 50, $"{h.Metric("tx_kicks_suppressed_share")}% suppressed");
         Assert.True(h.Metric("vhost_busy_share") > 50);
