@@ -42,18 +42,6 @@ public sealed class GuestMm
     /// <summary>Faults taken under one mmap_lock read hold. Linux takes the lock per fault; 8 per hold bounds the event count and delays a waiting writer by at most 7 faults (the line is still charged every fault's atomics).</summary>
     public int FaultsPerHold { get; init; } = 8;
 
-    private SimSpan PageFault => Costs.PageFault;
-
-    private SimSpan LruAddPerPage => Costs.LruAddPerPage;
-
-    private SimSpan ZapPerPage => Costs.ZapPerPage;
-
-    private SimSpan ReleasePerPage => Costs.ReleasePerPage;
-
-    private SimSpan VmaWork => Costs.VmaWork;
-
-    private SimSpan FlushCost => Costs.FlushCost;
-
     public long Shootdowns { get; private set; }
 
     /// <summary>Shootdown IPIs sent, over every target.</summary>
@@ -79,7 +67,7 @@ public sealed class GuestMm
         {
             int n = Math.Min(FaultsPerHold, pages - done);
             yield return GuestOp.Run(MmapLock.DownRead);
-            yield return GuestOp.Compute(PageFault * n);
+            yield return GuestOp.Compute(Costs.PageFault * n);
             if (n > 1)
             {
                 // The batch's other n - 1 faults' down_read and up_read, on the count's line.
@@ -90,7 +78,7 @@ public sealed class GuestMm
             if (pagevec >= PagevecSize)
             {
                 pagevec -= PagevecSize;
-                foreach (GuestOp op in UnderLruLock(LruAddPerPage * PagevecSize))
+                foreach (GuestOp op in UnderLruLock(Costs.LruAddPerPage * PagevecSize))
                 {
                     yield return op;
                 }
@@ -104,7 +92,7 @@ public sealed class GuestMm
     public IEnumerable<GuestOp> Mmap()
     {
         yield return GuestOp.Run(MmapLock.DownWrite);
-        yield return GuestOp.Compute(VmaWork);
+        yield return GuestOp.Compute(Costs.VmaWork);
         yield return GuestOp.Run(MmapLock.UpWrite);
     }
 
@@ -112,7 +100,7 @@ public sealed class GuestMm
     public IEnumerable<GuestOp> Munmap(int pages)
     {
         yield return GuestOp.Run(MmapLock.DownWrite);
-        yield return GuestOp.Compute(VmaWork);
+        yield return GuestOp.Compute(Costs.VmaWork);
         yield return GuestOp.Run(MmapLock.Downgrade);
         foreach (GuestOp op in ZapAndFlush(pages))
         {
@@ -136,9 +124,9 @@ public sealed class GuestMm
 
     private IEnumerable<GuestOp> ZapAndFlush(int pages)
     {
-        yield return GuestOp.Compute(ZapPerPage * pages);
+        yield return GuestOp.Compute(Costs.ZapPerPage * pages);
         yield return GuestOp.Run(Shootdown);
-        foreach (GuestOp op in UnderLruLock(ReleasePerPage * pages))
+        foreach (GuestOp op in UnderLruLock(Costs.ReleasePerPage * pages))
         {
             yield return op;
         }
@@ -176,6 +164,6 @@ public sealed class GuestMm
 
         Shootdowns++;
         ShootdownTargets += targets.Count;
-        k.SmpCallFunctionMany(cpu, [.. targets], FlushCost, wait: true, then);
+        k.SmpCallFunctionMany(cpu, [.. targets], Costs.FlushCost, wait: true, then);
     }
 }

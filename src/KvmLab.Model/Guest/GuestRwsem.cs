@@ -116,7 +116,7 @@ public sealed class GuestRwsem(string name)
             return;
         }
 
-        var w = new Waiter(this, task, cpu, write, then, cpu.Kernel.Now);
+        var w = new Waiter(task, cpu, write, then, cpu.Kernel.Now);
         if (CanSpin(w))
         {
             Spun++;
@@ -216,10 +216,10 @@ public sealed class GuestRwsem(string name)
         });
     }
 
-    private static void SpinGranted(Waiter w)
+    private void SpinGranted(Waiter w)
     {
         w.Task.PreemptCount--;
-        w.Cpu.Compute(w.Rwsem.LineAtomics(w.Cpu, 1), w.Then);
+        w.Cpu.Compute(LineAtomics(w.Cpu, 1), w.Then);
     }
 
     private void Sleep(Waiter w)
@@ -326,10 +326,8 @@ public sealed class GuestRwsem(string name)
         return any;
     }
 
-    private sealed class Waiter(GuestRwsem rwsem, GuestTask task, GuestCpu cpu, bool write, Action then, SimTime since)
+    private sealed class Waiter(GuestTask task, GuestCpu cpu, bool write, Action then, SimTime since)
     {
-        public GuestRwsem Rwsem { get; } = rwsem;
-
         public GuestTask Task { get; } = task;
 
         public GuestCpu Cpu { get; } = cpu;
