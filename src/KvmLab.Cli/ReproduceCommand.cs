@@ -132,7 +132,9 @@ internal static class ReproduceCommand
                     o.WriteLine($"  {line}");
                 }
 
-                o.WriteLine($"{chosen.Count} experiment(s); all reproduced: {(allReproduced ? "yes" : "no")}");
+                int reproduced = results.Count(r => r.Outcome == Outcome.Reproduced);
+                int inconclusive = results.Count(r => r.Outcome == Outcome.Inconclusive);
+                o.WriteLine($"{chosen.Count} experiment(s): {reproduced} reproduced, {inconclusive} inconclusive, {results.Count - reproduced - inconclusive} not reproduced; all reproduced: {(allReproduced ? "yes" : "no")}");
             }
 
             if (p.GetValue(report) is string dir)

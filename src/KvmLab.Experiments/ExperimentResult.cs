@@ -36,7 +36,18 @@ public sealed record ExperimentResult
 
     public int VariantsWithinTolerance => Variants.Count(v => v.WithinTolerance);
 
-    public bool Reproduced => Comparable && (Experiment.JudgedOnValues
-        ? Variants.All(v => v.WithinTolerance) && OrderReproduced
-        : Verdict.Judge(ModelChangePercent, Experiment.PublishedChangePercent ?? double.NaN, Experiment.Tolerance));
+    /// <summary>
+    /// The row's outcome with the model's 95% intervals counted (<see cref="Verdict"/>). A ladder is
+    /// reproduced when every value is and the order holds; not reproduced when a value is not or
+    /// the order breaks; inconclusive otherwise. Not comparable (an override): not reproduced.
+    /// </summary>
+    public Outcome Outcome => !Comparable
+        ? Outcome.NotReproduced
+        : Experiment.JudgedOnValues
+            ? Variants.Any(v => v.Outcome == Outcome.NotReproduced) || !OrderReproduced
+                ? Outcome.NotReproduced
+                : Variants.All(v => v.Outcome == Outcome.Reproduced) ? Outcome.Reproduced : Outcome.Inconclusive
+            : Verdict.JudgeChange(ModelChangePercent, ModelChangeCi95Points, Experiment.PublishedChangePercent ?? double.NaN, Experiment.Tolerance);
+
+    public bool Reproduced => Outcome == Outcome.Reproduced;
 }

@@ -116,6 +116,7 @@ public static class ExperimentRunner
             Runs = runs,
             Metrics = metrics,
             WithinTolerance = e.JudgedOnValues && v.Published is double p && Verdict.WithinTolerance(mean, p, e.Tolerance),
+            Outcome = e.JudgedOnValues && v.Published is double q ? Verdict.JudgeValue(mean, ci, q, e.Tolerance) : Outcome.NotReproduced,
         };
     }
 }

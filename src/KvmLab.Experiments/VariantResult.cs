@@ -26,4 +26,7 @@ public sealed record VariantResult
 
     /// <summary>Within the experiment's tolerance of its published value (false without one).</summary>
     public required bool WithinTolerance { get; init; }
+
+    /// <summary>The value's outcome with its 95% interval counted (not reproduced without a published value or a per-value verdict).</summary>
+    public Outcome Outcome { get; init; } = Outcome.NotReproduced;
 }

@@ -58,7 +58,7 @@ public static class ExperimentCharts
         plot.Add.HorizontalLine(0, 1, Colors.Black);
         Render.Categories(plot, ["model", "published"]);
         plot.Axes.Left.Label.Text = $"change in {e.Metric} (%)";
-        plot.Title($"{e.Id}: {(x.Reproduced ? "reproduced" : "NOT reproduced")}");
+        plot.Title($"{e.Id}: {x.Outcome.Words()}");
         Render.Legend(plot, ("model (95% interval)", Render.Model), ("published", Render.Published),
             ($"tolerance +-{F(e.Tolerance)} pts", Render.Band));
         return Render.Image(plot, e.Id + ".change",
@@ -87,7 +87,7 @@ public static class ExperimentCharts
         Render.Categories(plot, [x.Baseline.Name, x.Optimized.Name]);
         plot.Axes.Left.Label.Text = $"{e.Metric} ({e.Unit})";
         plot.Axes.Margins(bottom: 0);
-        plot.Title(e.ToleranceOn == ToleranceKind.EachValuePercent ? $"{e.Id}: {(x.Reproduced ? "reproduced" : "NOT reproduced")}" : $"{e.Id}: values");
+        plot.Title(e.ToleranceOn == ToleranceKind.EachValuePercent ? $"{e.Id}: {x.Outcome.Words()}" : $"{e.Id}: values");
         var legend = new List<(string, Color)> { ("model (95% interval)", Render.Model), ("published", Render.Published) };
         if (e.ToleranceOn == ToleranceKind.EachValuePercent)
         {
@@ -142,7 +142,7 @@ public static class ExperimentCharts
         Render.Categories(plot, [.. x.Variants.Select(r => r.Name)]);
         plot.Axes.Left.Label.Text = $"{e.Metric} ({e.Unit})";
         plot.Axes.Margins(bottom: 0);
-        string verdict = !x.Comparable ? "setup differs (published for reference)" : x.Reproduced ? "reproduced" : $"NOT reproduced ({x.VariantsWithinTolerance}/{x.Variants.Count} within tolerance)";
+        string verdict = !x.Comparable ? "setup differs (published for reference)" : x.Reproduced ? "reproduced" : $"{x.Outcome.Words()} ({x.VariantsWithinTolerance}/{x.Variants.Count} within tolerance)";
         plot.Title($"{e.Id}: {verdict}");
         Render.Legend(plot, ("model (95% interval)", Render.Model), ("published", Render.Published), ($"tolerance +-{F(e.Tolerance)}%", Render.Band));
         return Render.Image(plot, e.Id, $"{e.Id}: {e.Metric} per configuration, model beside published; the bands are +-{F(e.Tolerance)}% of each published value.", 1000, 460);

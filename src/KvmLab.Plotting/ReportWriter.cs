@@ -22,7 +22,7 @@ public static class ReportWriter
         foreach (ExperimentResult x in experiments)
         {
             Experiment e = x.Experiment;
-            string verdict = !x.Comparable ? "not judged (setup differs)" : x.Reproduced ? "reproduced" : "NOT reproduced";
+            string verdict = !x.Comparable ? "not judged (setup differs)" : x.Outcome.Words();
             string figure = e.JudgedPerVariant
                 ? $"{x.VariantsWithinTolerance}/{x.Variants.Count} configurations within +-{e.Tolerance.ToString("0.#", CultureInfo.InvariantCulture)}%; {(x.OrderReproduced ? "same order" : "order differs")}"
                 : $"{Pct(x.ModelChangePercent)} (published {Pct(e.PublishedChangePercent ?? double.NaN)})";

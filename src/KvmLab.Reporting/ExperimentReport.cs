@@ -66,11 +66,11 @@ public static class ExperimentReport
             e.ToleranceOn == ToleranceKind.EachValuePercent
                 ? $"+-{F1(e.Tolerance)}% each"
                 : $"+-{F1(e.Tolerance)} pts",
-            x.Reproduced ? "REPRODUCED" : "NOT REPRODUCED");
+            Text(x.Outcome));
         string determinism = x.Baseline.Deterministic || x.Optimized.Deterministic
             ? $"  deterministic: every replication of {(bothDeterministic ? "both variants" : x.Baseline.Deterministic ? "the baseline" : "the optimized variant")} gave the same value (no random draw reaches the metric), so no interval is shown\n"
             : "";
-        return Header(x, "variant") + "\n" + t + "\n" + determinism + ExitBreakdown(x) + $"\n  notes: {e.Notes}\n";
+        return Header(x, "variant") + "\n" + t + "\n" + determinism + InconclusiveLine(x) + ExitBreakdown(x) + $"\n  notes: {e.Notes}\n";
     }
 
     private static string PerVariantTable(ExperimentResult x)
@@ -79,7 +79,7 @@ public static class ExperimentReport
         var t = new TextTable("configuration", $"model {e.Metric} ({e.Unit})", "published", "deviation", "tolerance", "verdict");
         foreach (VariantResult r in x.Variants)
         {
-            string verdict = !x.Comparable ? "n/a (setup differs)" : r.WithinTolerance ? "REPRODUCED" : "NOT REPRODUCED";
+            string verdict = !x.Comparable ? "n/a (setup differs)" : Text(r.Outcome);
             t.Add(r.Name, ResultTables.WithCi(r.Mean, r.Ci95, r.Deterministic), Format(r.Variant.Published ?? double.NaN), Pct(r.DeviationPercent),
                 $"+-{F1(e.Tolerance)}%", verdict);
         }
@@ -90,7 +90,7 @@ public static class ExperimentReport
             ? "same order as published"
             : "NOT the published order: " + string.Join("; ", x.OrderViolations.Select(v => $"{v.Lower} should be below {v.Higher}"));
         s.Append(CultureInfo.InvariantCulture, $"  order (ties within {F1(e.TiePercent)}% of each other ignored): {order}\n");
-        s.Append(CultureInfo.InvariantCulture, $"  {x.VariantsWithinTolerance}/{x.Variants.Count} configurations within tolerance; ladder {(x.Comparable ? (x.Reproduced ? "REPRODUCED" : "NOT REPRODUCED") : "not judged (override)")}\n\n");
+        s.Append(CultureInfo.InvariantCulture, $"  {x.VariantsWithinTolerance}/{x.Variants.Count} configurations within tolerance; ladder {(x.Comparable ? Text(x.Outcome) : "not judged (override)")}\n\n");
         if (e.Breakdown.Count > 0)
         {
             var b = new TextTable(["configuration", .. PhaseHeaders, "sum", "lat mean", "CPU cores", "(vCPU", "QEMU", "spin)"]);
@@ -184,6 +184,7 @@ public static class ExperimentReport
 
         Number(w, "tolerance_points", e.Tolerance);
         w.WriteBoolean("reproduced", x.Reproduced);
+        w.WriteString("outcome", Json(x.Outcome));
     }
 
     private static void PerVariantJson(Utf8JsonWriter w, ExperimentResult x)
@@ -203,7 +204,7 @@ public static class ExperimentReport
             w.WriteBoolean("deterministic", r.Deterministic);
             Number(w, "published", r.Variant.Published ?? double.NaN);
             Number(w, "deviation_percent", r.DeviationPercent);
-            Verdict(w, x.Comparable, r.WithinTolerance);
+            Verdict(w, x.Comparable, r.Outcome);
             w.WriteNumber("replications", r.Runs.Count);
             w.WriteString("scenario_hash", r.Runs[0].ScenarioHash);
             w.WriteStartObject("metrics");
@@ -221,23 +222,49 @@ public static class ExperimentReport
         Number(w, "tie_percent", e.TiePercent);
         w.WriteBoolean("order_reproduced", x.OrderReproduced);
         w.WriteNumber("within_tolerance", x.VariantsWithinTolerance);
-        Verdict(w, x.Comparable, x.Reproduced);
+        Verdict(w, x.Comparable, x.Outcome);
         if (!x.Comparable)
         {
             w.WriteString("override", x.Override);
         }
     }
 
-    private static void Verdict(Utf8JsonWriter w, bool comparable, bool reproduced)
+    private static void Verdict(Utf8JsonWriter w, bool comparable, Outcome outcome)
     {
         if (comparable)
         {
-            w.WriteBoolean("reproduced", reproduced);
+            w.WriteBoolean("reproduced", outcome == Outcome.Reproduced);
+            w.WriteString("outcome", Json(outcome));
         }
         else
         {
             w.WriteNull("reproduced");
+            w.WriteNull("outcome");
         }
+    }
+
+    /// <summary>The verdict column: REPRODUCED, NOT REPRODUCED or INCONCLUSIVE (<see cref="Outcome"/>).</summary>
+    public static string Text(Outcome o) => o.Words().ToUpperInvariant();
+
+    /// <summary>The JSON outcome: reproduced, not_reproduced or inconclusive.</summary>
+    public static string Json(Outcome o) => o switch
+    {
+        Outcome.Reproduced => "reproduced",
+        Outcome.Inconclusive => "inconclusive",
+        _ => "not_reproduced",
+    };
+
+    /// <summary>Why a change is inconclusive: its interval against the band, in one line.</summary>
+    private static string InconclusiveLine(ExperimentResult x)
+    {
+        if (x.Outcome != Outcome.Inconclusive || x.Experiment.PublishedChangePercent is not double p)
+        {
+            return "";
+        }
+
+        double m = x.ModelChangePercent, h = x.ModelChangeCi95Points;
+        var (low, high) = KvmLab.Experiments.Verdict.ChangeBand(p, x.Experiment.Tolerance);
+        return $"  inconclusive: the change's 95% interval ({Pct(m - h)} to {Pct(m + h)}) reaches both inside and outside the published band ({Pct(low)} to {Pct(high)}); the replications disagree too much for a verdict\n";
     }
 
     private static void Number(Utf8JsonWriter w, string name, double v) => JsonResults.Number(w, name, v);
