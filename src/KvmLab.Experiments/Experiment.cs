@@ -54,6 +54,14 @@ public sealed record Experiment
     /// <summary>Choices made where the source is silent, and known gaps.</summary>
     public required string Notes { get; init; }
 
+    /// <summary>
+    /// While the row does not reproduce: what it would take, from the row's sensitivity analysis
+    /// (<c>kvmlab sensitivity &lt;id&gt;</c>) and exit breakdown, dated (issue 14, item 8; the
+    /// tables behind it are in docs/RESULTS.md). A finding, never a cost to set: a value that
+    /// would close the gap may not be taken from the row's own result.
+    /// </summary>
+    public string? WhatWouldItTake { get; init; }
+
     /// <summary>Independent replications per variant (different RNG streams) for the error bars.</summary>
     public int Replications { get; init; } = 5;
 

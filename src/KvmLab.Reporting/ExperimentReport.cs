@@ -70,7 +70,7 @@ public static class ExperimentReport
         string determinism = x.Baseline.Deterministic || x.Optimized.Deterministic
             ? $"  deterministic: every replication of {(bothDeterministic ? "both variants" : x.Baseline.Deterministic ? "the baseline" : "the optimized variant")} gave the same value (no random draw reaches the metric), so no interval is shown\n"
             : "";
-        return Header(x, "variant") + "\n" + t + "\n" + determinism + InconclusiveLine(x) + ExitBreakdown(x) + $"\n  notes: {e.Notes}\n";
+        return Header(x, "variant") + "\n" + t + "\n" + determinism + InconclusiveLine(x) + ExitBreakdown(x) + $"\n  notes: {e.Notes}\n" + WhatWouldItTakeLine(x);
     }
 
     private static string PerVariantTable(ExperimentResult x)
@@ -110,7 +110,7 @@ public static class ExperimentReport
             s.Append(b).Append('\n');
         }
 
-        s.Append(CultureInfo.InvariantCulture, $"  notes: {e.Notes}\n");
+        s.Append(CultureInfo.InvariantCulture, $"  notes: {e.Notes}\n").Append(WhatWouldItTakeLine(x));
         return s.ToString();
     }
 
@@ -266,6 +266,12 @@ public static class ExperimentReport
         var (low, high) = KvmLab.Experiments.Verdict.ChangeBand(p, x.Experiment.Tolerance);
         return $"  inconclusive: the change's 95% interval ({Pct(m - h)} to {Pct(m + h)}) reaches both inside and outside the published band ({Pct(low)} to {Pct(high)}); the replications disagree too much for a verdict\n";
     }
+
+    /// <summary>The row's "what would it take" (<see cref="Experiment.WhatWouldItTake"/>), shown while it does not reproduce.</summary>
+    private static string WhatWouldItTakeLine(ExperimentResult x) =>
+        x.Outcome != Outcome.Reproduced && x.Comparable && x.Experiment.WhatWouldItTake is { Length: > 0 } w
+            ? $"  what would it take: {w}\n"
+            : "";
 
     private static void Number(Utf8JsonWriter w, string name, double v) => JsonResults.Number(w, name, v);
 

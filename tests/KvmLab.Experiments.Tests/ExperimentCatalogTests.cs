@@ -32,6 +32,19 @@ public class ExperimentCatalogTests
     }
 
     [Fact]
+    public void EveryRow_SaysWhatItWouldTake_FromItsSensitivity()
+    {
+        // Issue 14, item 8: no row reproduces (tests/golden/reproduce-all.jsonl), so each says what
+        // it would take, dated and named after the analysis it comes from.
+        foreach (Experiment e in ExperimentCatalog.All)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(e.WhatWouldItTake), e.Id);
+            Assert.StartsWith("(kvmlab sensitivity", e.WhatWouldItTake, StringComparison.Ordinal);
+            Assert.Contains("would take", e.WhatWouldItTake, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void TimerFastpath_VariantsDifferOnlyByTheFeature()
     {
         Experiment e = ExperimentCatalog.Find("timer-fastpath-cyclictest")!;

@@ -33,6 +33,7 @@ public class ExperimentReportTests
         Assert.Contains("wake-up", t, StringComparison.Ordinal);
         Assert.Contains("CPU cores", t, StringComparison.Ordinal);
         Assert.DoesNotContain("OVERRIDE", t, StringComparison.Ordinal);
+        Assert.Equal(!r.Reproduced, t.Contains("  what would it take: (kvmlab sensitivity", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -42,6 +43,7 @@ public class ExperimentReportTests
         Assert.Contains("OVERRIDE: iodepth=8", t, StringComparison.Ordinal);
         Assert.Contains("n/a (setup differs)", t, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT REPRODUCED", t, StringComparison.Ordinal);
+        Assert.DoesNotContain("what would it take", t, StringComparison.Ordinal); // another setup: the finding is not about it
     }
 
     [Fact]

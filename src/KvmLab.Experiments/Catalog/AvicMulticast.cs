@@ -62,6 +62,11 @@ public static class AvicMulticast
             Calibration = false,
             Replications = 3,
             Notes = "The metric is calls per second (1 / mean call time), so a drop in performance is a negative change. " + CommonNotes,
+            WhatWouldItTake = "(kvmlab sensitivity, 3 Dec 2026) No cost within its source's range (the nearest, GuestCsdQueue, needs "
+                + "x26): every ICR write finds its target idle, so each "
+                + "exits as AVIC_INCOMPLETE_IPI and scans the 180 vCPUs. The published -55.2% means most of Li's writes "
+                + "completed in hardware: it would take targets running when written to, a setup the talk does not "
+                + "describe.",
         };
     }
 
@@ -89,6 +94,10 @@ public static class AvicMulticast
             Replications = 3,
             Notes = "hackbench runs 20 loops instead of its default 100 to bound the run time; the throughput is messages per second "
                 + "of the whole run. " + CommonNotes,
+            WhatWouldItTake = "(kvmlab sensitivity, 3 Dec 2026) Every AVIC cost moves the change the wrong way: the wake-ups that need "
+                + "an IPI go to idle vCPUs, where AVIC pays an incomplete-IPI exit and its scan instead of a cluster WRMSR "
+                + "exit. It would take IPIs to running vCPUs (what AVIC saves: no exit on the receiver), which this "
+                + "hackbench seldom sends.",
         };
     }
 }

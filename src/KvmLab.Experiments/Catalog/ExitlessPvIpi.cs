@@ -38,6 +38,11 @@ public static class ExitlessPvIpi
             Notes = "The talk gives no memcached or memtier options; chosen: their defaults, in the 8-vCPU guest of the timer test, "
                 + "idling with HLT (the default). The IPIs are the reschedule IPIs of remote wakeups: the receive interrupt's vCPU "
                 + "waking a memcached worker on an idle vCPU.",
+            WhatWouldItTake = "(kvmlab sensitivity, 3 Dec 2026) No cost within its source's range (ContextSwitch would need x38): the "
+                + "guest sends about 4,200 IPIs/s against 250,000 HLT exits/s and 545,000 virtio-net kicks/s, so nothing "
+                + "the exit-less IPI removes is on the critical path. It would take a workload whose requests wake threads "
+                + "on other vCPUs by IPI at about the request rate, which memcached with memtier's defaults does not do "
+                + "here.",
         };
     }
 
@@ -82,6 +87,10 @@ public static class ExitlessPvIpi
             Notes = "The talk does not say what its benchmark times; the model times the sender's send_IPI. The 11,486-cycle VM "
                 + "figure is far above a fastpath ICR exit (~1,500 cycles here); the Passthrough-IPI RFC "
                 + "(<0C23CC2D-B770-43D0-8215-20CE591F2E8F@bytedance.com>) gives 7k -> 2k cycles for its own benchmark.",
+            WhatWouldItTake = "(kvmlab sensitivity, 3 Dec 2026) 1,490 -> 163 cycles against 11,486 -> 412; no cost within its source's "
+                + "range (VmEntry x2.74 would leave its fit). The published VM figure is about 7x a fastpath ICR exit: it "
+                + "would take a send path with more than the exit in it (a pre-5.6 kernel without the ICR fastpath, or a "
+                + "timer that includes more than the send), which the talk does not say.",
         };
     }
 }

@@ -41,6 +41,11 @@ public static class IpiFastpathBench
             Notes = "The talk gives neither the VM size nor the guest's APIC mode; chosen: 4 vCPUs, x2APIC physical mode "
                 + "(cluster mode sends logical-destination IPIs, which never take the fastpath) and PV IPI off (a hypercall "
                 + "is not an ICR write). The metric is the mean time of one smp_call_function_single with wait.",
+            WhatWouldItTake = "(kvmlab sensitivity, 3 Dec 2026) No cost moves the change (every field 0.0 points per 10%): the sender's "
+                + "next IPI arrives while the target is still in its own HLT exit, so the round trip is the target's and "
+                + "the fastpath removes none of it. It would take a target that is still halted when the IPI arrives (a "
+                + "cheaper guest idle path, or NOHZ timer reprogramming around idle, neither in the sources): a mechanism "
+                + "or a setup, not a cost.",
         };
     }
 }

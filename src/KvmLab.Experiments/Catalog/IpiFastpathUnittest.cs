@@ -37,6 +37,13 @@ public static class IpiFastpathUnittest
             Notes = "The patch says it disabled \"adaptive halt-polling\" without saying how; the model keeps upstream adaptive "
                 + "halt polling (the target polls). The fastpath's saving comes from the profile's split of the full exit path, "
                 + "anchored on vmcall (1559 cycles) and tscdeadline_immed (534-cycle full-path delta), not on this result.",
+            WhatWouldItTake = "(kvmlab sensitivity, 3 Dec 2026) The fastpath saves 881 cycles against the published 945, close; the "
+                + "change overshoots because the round trip it divides by is short: 3,249 cycles against 4,238. It would "
+                + "take round-trip costs the fastpath does not touch. One field alone within its source's range closes it, HltHandler (an ESTIMATE, 40 ns) at x2.53, i.e. a target-side "
+                + "HLT exit about 60 ns dearer; the fitted exit costs would have to leave their fits "
+                + "(GuestInterruptEntryExit x1.40, VmEntry x1.96). Candidates not modelled: the L1D flush on VM entry "
+                + "(Skylake-SP is L1TF-affected) and other mitigations on the round trip. Measuring the HLT exit on "
+                + "Skylake-SP would settle it; this row may not set it.",
         };
     }
 }

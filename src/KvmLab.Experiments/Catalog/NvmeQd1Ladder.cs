@@ -84,5 +84,11 @@ public static class NvmeQd1Ladder
             + "io_poll uses fio pvsync2 with hipri. The drive's own time (doorbell to CQE) is AnandTech's measured 8.9 us QD1 mean "
             + "minus the model's host path for that measurement, not a value from this ladder; every other cost is an ESTIMATE "
             + "of its code path fixed before the first run (docs/MODEL.md, Storage).",
+        WhatWouldItTake = "(kvmlab sensitivity on scenarios/fio-iothread.yaml, 3 Dec 2026) 2 of 8 bars within 15%. No cost moves a "
+            + "bar by more than 0.07% per 1% (ThreadWakeup, the largest elasticity), so no cost within its range closes "
+            + "the 20-100% misses. It would take the talk's host: a drive time of about 6.5 us (implied by the talk's "
+            + "bare-metal bars, so a calibration, not used), and the costs docs/RESULTS.md lists as not modelled (an "
+            + "unpinned main loop woken on idle CPUs, vring cache lines between the vCPU's and the IOThread's cores, a "
+            + "guest interrupt path about twice the model's).",
     };
 }

@@ -62,5 +62,11 @@ public static class PleExcess
             + "The PLE exits come from spinning on the guest's LRU lock and waiting for the mmap_lock line, not from IPIs to "
             + "preempted vCPUs, so patch 2 has little to act on; host load balancing leaves placement as it starts (4 runnable "
             + "vCPUs per pCPU, no imbalance). See docs/RESULTS.md.",
+        WhatWouldItTake = "(kvmlab sensitivity, 3 Dec 2026) +17.3% +-81 against -87.6%: no cost within its source's range "
+            + "(ExitHandlerDispatch x0.37 and PauseExitHandler x0.19 are beyond), and 23 of 88 fields move the change "
+            + "non-monotonically at one seed. The PLE exits come from the LRU lock and the mmap_lock line, not from "
+            + "yields to a preempted vCPU on the yielder's run queue, so the debooster and the strict boost have little "
+            + "to act on. It would take the spinning the RFC targets (yields between vCPUs of one VM sharing a run "
+            + "queue), which its unnamed workloads would have to supply.",
     };
 }
