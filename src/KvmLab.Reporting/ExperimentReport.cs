@@ -132,7 +132,7 @@ public static class ExperimentReport
         ArgumentNullException.ThrowIfNull(x);
         var names = x.Baseline.Runs[0].Metrics.Select(m => m.Name)
             .Where(n => n.StartsWith("exits_per_s.", StringComparison.Ordinal) || n.StartsWith("dy_", StringComparison.Ordinal)
-                || n is "fastpath_share" or "vcpu_time_outside_guest" or "halt_poll_success")
+                || n is "fastpath_share" or "vcpu_time_outside_guest" or "halt_poll_success" or "halt_polls_per_s")
             .ToList();
         var t = new TextTable(["exits and host time", .. x.Variants.Select(v => v.Name), "unit"]);
         foreach (string n in names)

@@ -39,6 +39,9 @@ public static class ExitMetrics
         yield return new RunMetric("exits_per_s.total", total / seconds, "1/s");
         yield return new RunMetric("fastpath_share", total == 0 ? 0 : 100.0 * fast / total, "%");
         yield return new RunMetric("halt_poll_success", Pct(all.Sum(v => v.Stats.HaltPollSuccesses), all.Sum(v => v.Stats.HaltPollAttempts)), "%");
+        // The attempts behind that share: 0% with no attempts means no halt polled (the wake-up was
+        // already pending at HLT, kvm_arch_vcpu_runnable), not that every poll failed.
+        yield return new RunMetric("halt_polls_per_s", all.Sum(v => v.Stats.HaltPollAttempts) / seconds, "1/s");
         yield return new RunMetric("halt_sleeps_per_s", all.Sum(v => v.Stats.HaltSleeps) / seconds, "1/s");
         double guest = all.Sum(v => v.Stats.GuestTime.Seconds);
         double hostTime = all.Sum(v => v.Stats.HostTime.Seconds);
