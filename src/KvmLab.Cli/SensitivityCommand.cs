@@ -17,10 +17,15 @@ internal static class SensitivityCommand
         var json = CommonOptions.Json("one JSON object: the metric, and every field with its elasticity, cost and provenance");
         var profile = CommonOptions.Profile();
         var jobs = new Option<int?>("--jobs") { Description = "Runs at once (default: the number of cores); the result does not depend on it" };
+        var replications = new Option<int>("--replications")
+        {
+            Description = "For an experiment row: replications per variant and scaled cost, paired (the change of their means, as reproduce computes it); rows whose runs are bimodal need several [default: 1]",
+            DefaultValueFactory = _ => 1,
+        };
         var top = new Option<int>("--top") { Description = "Fields to list in the table (default 15; --json has all)", DefaultValueFactory = _ => 15 };
         var cmd = new Command("sensitivity", "Rank every cost field by the elasticity of a scenario's metric to it (which costs decide the result), with each field's provenance")
         {
-            scenario, metric, json, profile, jobs, top,
+            scenario, metric, json, profile, jobs, replications, top,
         };
         cmd.SetAction(p =>
         {
@@ -37,6 +42,13 @@ internal static class SensitivityCommand
                 return ExitCodes.Usage;
             }
 
+            int reps = p.GetValue(replications);
+            if (reps is < 1 or > 1000)
+            {
+                err.WriteLine($"kvmlab: sensitivity: --replications {reps} is out of range: it must be from 1 to 1000");
+                return ExitCodes.Usage;
+            }
+
             string target = p.GetValue(scenario)!;
             CostProfile? costs = p.GetValue(profile) is string pf ? ProfileFile.Read(pf).Profile : null;
             var progress = new Progress(err);
@@ -49,10 +61,16 @@ internal static class SensitivityCommand
                 }
 
                 ChangeSensitivityResult c = ChangeSensitivity.Run(e.Id, e.Baseline.Scenario, e.Optimized.Scenario, p.GetValue(metric) ?? e.Metric,
-                    e.PublishedChangePercent, costs, n, (done, total) => progress.Report($"{e.Id}: fields", done, total));
+                    e.PublishedChangePercent, costs, n, (done, total) => progress.Report($"{e.Id}: fields", done, total), reps);
                 progress.Done();
                 o.WriteLine(p.GetValue(json) ? ChangeSensitivityReport.Json(c) : ChangeSensitivityReport.Table(c, p.GetValue(top)));
                 return ExitCodes.Ok;
+            }
+
+            if (reps != 1)
+            {
+                err.WriteLine($"kvmlab: sensitivity: --replications applies to an experiment row; {target} is a scenario file (its elasticities come from one run per field)");
+                return ExitCodes.Usage;
             }
 
             ScenarioSpec spec = ScenarioLoader.LoadFile(target);

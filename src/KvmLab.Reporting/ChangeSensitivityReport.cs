@@ -23,7 +23,8 @@ public static class ChangeSensitivityReport
 
         string head = string.Create(inv, $"{r.Row}: {r.Metric} change {r.ChangePercent:+0.0;-0.0;0.0}% on profile {r.Profile}")
             + (r.PublishedPercent is { } pub ? string.Create(inv, $", published {pub:+0.0;-0.0;0.0}%") : "")
-            + "; each field scaled by -10% and +10% in both variants (same seed)";
+            + "; each field scaled by -10% and +10% in both variants ("
+            + (r.Replications == 1 ? "same seed" : string.Create(inv, $"means over {r.Replications} paired replications each")) + ")";
         int allowed = r.Fields.Count(e => e.Verdict == ReachVerdict.Allowed);
         string tail = r.PublishedPercent is null ? "" : allowed == 0
             ? "\nNo single cost can reach the published change within what its source allows: a missing mechanism or a different setup, not a cost, is the gap (a finding)."
@@ -32,7 +33,9 @@ public static class ChangeSensitivityReport
         if (jumpy > 0)
         {
             tail += $"\n{jumpy} field(s) move the change non-monotonically: a 10% cost change reorders events and the change jumps (seed-sensitive dynamics); "
-                + "read their slopes only over replications (reproduce --replications), not from this one seed.";
+                + (r.Replications == 1
+                    ? "read their slopes only over replications (sensitivity --replications N), not from this one seed."
+                    : string.Create(inv, $"even over {r.Replications} replications; more replications, or none of these slopes is a route."));
         }
 
         string rest = r.Fields.Count > top ? $"\n{r.Fields.Count - top} more fields not shown; --top {r.Fields.Count} lists all" : "";
@@ -48,6 +51,7 @@ public static class ChangeSensitivityReport
             w.WriteStartObject();
             w.WriteString("experiment", r.Row);
             w.WriteString("metric", r.Metric);
+            w.WriteNumber("replications", r.Replications);
             if (double.IsFinite(r.ChangePercent))
             {
                 w.WriteNumber("change_percent", Math.Round(r.ChangePercent, 6));

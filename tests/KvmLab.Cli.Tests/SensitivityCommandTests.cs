@@ -29,4 +29,16 @@ public sealed class SensitivityCommandTests
         Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("judged per variant", err, StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData("ipi-fastpath-unittest", "0", "--replications 0 is out of range: it must be from 1 to 1000")]
+    [InlineData("scenarios/kut-ipi.yaml", "2", "--replications applies to an experiment row")]
+    public void Replications_BadUse_IsOneLine_ExitTwo(string target, string n, string message)
+    {
+        string path = target.EndsWith(".yaml", StringComparison.Ordinal) ? RepoPaths.Scenario(Path.GetFileName(target)) : target;
+        var (code, o, e) = Cli("sensitivity", path, "--replications", n);
+        Assert.Equal(2, code);
+        Assert.Equal("", o);
+        Assert.Contains(message, e, StringComparison.Ordinal);
+        Assert.Single(e.TrimEnd().Split('\n'));
+    }
 }

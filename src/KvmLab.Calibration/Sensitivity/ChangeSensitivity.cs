@@ -26,19 +26,25 @@ public static class ChangeSensitivity
     public const double FittedSlack = 0.25;
 
     /// <param name="published">The published change in percent, or null to rank only.</param>
+    /// <param name="replications">
+    /// Replications per variant and scaled profile (replication r of every run on the same stream:
+    /// common random numbers, so the -h/+h differences are paired). One reads a single seed; a row
+    /// whose runs are bimodal needs several, or every slope is a jump between modes.
+    /// </param>
     public static ChangeSensitivityResult Run(
         string row, ScenarioSpec baseline, ScenarioSpec optimized, string metric, double? published,
-        CostProfile? profile = null, int jobs = 1, Action<int, int>? progress = null)
+        CostProfile? profile = null, int jobs = 1, Action<int, int>? progress = null, int replications = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replications, 1);
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(optimized);
         CostProfile p = profile ?? Profiles.Find(optimized.Profile) ?? throw new ScenarioException($"unknown cost profile '{optimized.Profile}'");
-        double c0 = Change(baseline, optimized, metric, p);
+        double c0 = Change(baseline, optimized, metric, p, replications);
         ChangeElasticity[] results = SensitivityAnalysis.OverFields(p, jobs, progress, f =>
         {
             double step = SensitivityAnalysis.Step;
-            double lo = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 - step));
-            double hi = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 + step));
+            double lo = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 - step), replications);
+            double hi = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 + step), replications);
             double slope = (hi - lo) / (2 * step);
             FieldSource source = p.SourceOf(f.Name);
             double? factor = published is { } target && slope != 0 && double.IsFinite(slope) ? 1 + ((target - c0) / slope) : null;
@@ -47,14 +53,22 @@ public static class ChangeSensitivity
         });
 
         return new ChangeSensitivityResult(row, metric, c0, published, p.Id,
-            [.. results.OrderByDescending(r => Math.Abs(r.PointsPerUnit)).ThenBy(r => r.Field, StringComparer.Ordinal)]);
+            [.. results.OrderByDescending(r => Math.Abs(r.PointsPerUnit)).ThenBy(r => r.Field, StringComparer.Ordinal)], replications);
     }
 
-    /// <summary>The change of <paramref name="metric"/> from baseline to optimized, in percent, on one profile (replication 0 of each).</summary>
-    public static double Change(ScenarioSpec baseline, ScenarioSpec optimized, string metric, CostProfile p)
+    /// <summary>
+    /// The change of <paramref name="metric"/> from baseline to optimized, in percent, on one profile:
+    /// the change of the means over replications 0..n-1 of each, as `reproduce` computes it.
+    /// </summary>
+    public static double Change(ScenarioSpec baseline, ScenarioSpec optimized, string metric, CostProfile p, int replications = 1)
     {
-        double b = ScenarioRunner.Run(baseline, profileOverride: p).Metric(metric);
-        double o = ScenarioRunner.Run(optimized, profileOverride: p).Metric(metric);
+        double b = 0, o = 0;
+        for (int r = 0; r < replications; r++)
+        {
+            b += ScenarioRunner.Run(baseline, r, profileOverride: p).Metric(metric);
+            o += ScenarioRunner.Run(optimized, r, profileOverride: p).Metric(metric);
+        }
+
         return b == 0 ? double.NaN : (o - b) / b * 100; // NaN: the baseline did no work, so there is no change to speak of
     }
 
@@ -92,7 +106,8 @@ public sealed record ChangeElasticity(
     string Field, double PointsPerUnit, double CostNs, FieldSource Source, double ChangeLow, double ChangeHigh, double? FactorNeeded, ReachVerdict Verdict);
 
 /// <summary>A row's modelled change and every field's effect on it, largest first.</summary>
-public sealed record ChangeSensitivityResult(string Row, string Metric, double ChangePercent, double? PublishedPercent, string Profile, IReadOnlyList<ChangeElasticity> Fields);
+public sealed record ChangeSensitivityResult(string Row, string Metric, double ChangePercent, double? PublishedPercent, string Profile, IReadOnlyList<ChangeElasticity> Fields,
+    int Replications = 1);
 
 /// <summary>Whether one field alone could reach the published change honestly.</summary>
 public enum ReachVerdict

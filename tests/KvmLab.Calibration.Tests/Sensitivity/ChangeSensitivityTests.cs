@@ -67,4 +67,21 @@ public class ChangeSensitivityTests
     {
         Assert.Equal(smooth, ChangeSensitivity.Smooth(lo, mid, hi));
     }
+    [Fact]
+    public void Replications_TheChangeIsOfThePairedMeans_AsReproduceComputesIt()
+    {
+        // kut-ipi's halt-poll detection phase is random per replication, so replications differ.
+        var (off, on) = Pair();
+        off = off with { Duration = KvmLab.Engine.Time.SimSpan.FromMilliseconds(3) };
+        on = on with { Duration = KvmLab.Engine.Time.SimSpan.FromMilliseconds(3) };
+        CostProfile p = Profiles.Find(on.Profile)!;
+        double b = (ScenarioRunner.Run(off, 0, profileOverride: p).Metric("cycles_per_ipi") + ScenarioRunner.Run(off, 1, profileOverride: p).Metric("cycles_per_ipi")) / 2;
+        double o = (ScenarioRunner.Run(on, 0, profileOverride: p).Metric("cycles_per_ipi") + ScenarioRunner.Run(on, 1, profileOverride: p).Metric("cycles_per_ipi")) / 2;
+        Assert.Equal(100 * (o - b) / b, ChangeSensitivity.Change(off, on, "cycles_per_ipi", p, replications: 2), 9);
+
+        ChangeSensitivityResult r = ChangeSensitivity.Run("fastpath", off, on, "cycles_per_ipi", -22.3, jobs: 2, replications: 2);
+        Assert.Equal(2, r.Replications);
+        Assert.Equal(ChangeSensitivity.Change(off, on, "cycles_per_ipi", p, replications: 2), r.ChangePercent);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ChangeSensitivity.Run("fastpath", off, on, "cycles_per_ipi", null, replications: 0));
+    }
 }
