@@ -16,9 +16,11 @@ public static class ChangeSensitivityReport
         int rank = 0;
         foreach (ChangeElasticity e in r.Fields.Take(top))
         {
-            t.Add((++rank).ToString(inv), e.Field, (e.PointsPerUnit * SensitivityAnalysis.Step).ToString("+0.00;-0.00;0.00", inv),
+            string slope = (e.PointsPerUnit * SensitivityAnalysis.Step).ToString("+0.00;-0.00;0.00", inv)
+                + (double.IsFinite(e.SlopeCi95) ? " +-" + (e.SlopeCi95 * SensitivityAnalysis.Step).ToString("0.00", inv) : "");
+            t.Add((++rank).ToString(inv), e.Field, slope,
                 ResultTables.Format(e.CostNs), e.Source.Label, string.Create(inv, $"{e.ChangeLow:+0.0;-0.0;0.0}% / {e.ChangeHigh:+0.0;-0.0;0.0}%"),
-                e.FactorNeeded is { } f && e.Verdict != ReachVerdict.Nonlinear ? Factor(f) : "-", Describe(e.Verdict));
+                e.FactorNeeded is { } f && e.Verdict is not (ReachVerdict.Nonlinear or ReachVerdict.WithinNoise) ? Factor(f) : "-", Describe(e.Verdict));
         }
 
         string head = string.Create(inv, $"{r.Row}: {r.Metric} change {r.ChangePercent:+0.0;-0.0;0.0}% on profile {r.Profile}")
@@ -36,6 +38,12 @@ public static class ChangeSensitivityReport
                 + (r.Replications == 1
                     ? "read their slopes only over replications (sensitivity --replications N), not from this one seed."
                     : string.Create(inv, $"even over {r.Replications} replications; more replications, or none of these slopes is a route."));
+        }
+
+        int noisy = r.Fields.Count(e => e.Verdict == ReachVerdict.WithinNoise);
+        if (noisy > 0)
+        {
+            tail += string.Create(inv, $"\n{noisy} field(s) have a slope within its own 95% interval over the {r.Replications} paired replications: indistinguishable from no effect at this precision.");
         }
 
         string rest = r.Fields.Count > top ? $"\n{r.Fields.Count - top} more fields not shown; --top {r.Fields.Count} lists all" : "";
@@ -74,6 +82,11 @@ public static class ChangeSensitivityReport
                 w.WriteStartObject();
                 w.WriteString("field", e.Field);
                 w.WriteNumber("change_points_per_unit", Math.Round(e.PointsPerUnit, 6));
+                if (double.IsFinite(e.SlopeCi95))
+                {
+                    w.WriteNumber("change_points_per_unit_ci95", Math.Round(e.SlopeCi95, 6));
+                }
+
                 w.WriteNumber("cost_ns", Math.Round(e.CostNs, 3));
                 w.WriteString("source", e.Source.Label);
                 if (e.FactorNeeded is { } f && double.IsFinite(f))
@@ -107,6 +120,7 @@ public static class ChangeSensitivityReport
         ReachVerdict.Fitted => "fitted: beyond its fit",
         ReachVerdict.BeyondBand => "estimate: beyond x/4..x4",
         ReachVerdict.Nonlinear => "not monotone: no slope",
+        ReachVerdict.WithinNoise => "within its noise: no slope",
         _ => "within its source's range",
     };
 }

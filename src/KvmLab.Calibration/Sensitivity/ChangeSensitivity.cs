@@ -1,4 +1,5 @@
 using KvmLab.Model.Hardware;
+using MathNet.Numerics.Distributions;
 using KvmLab.Scenarios;
 
 namespace KvmLab.Calibration.Sensitivity;
@@ -43,13 +44,17 @@ public static class ChangeSensitivity
         ChangeElasticity[] results = SensitivityAnalysis.OverFields(p, jobs, progress, f =>
         {
             double step = SensitivityAnalysis.Step;
-            double lo = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 - step), replications);
-            double hi = Change(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 + step), replications);
+            var low = Runs(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 - step), replications);
+            var high = Runs(baseline, optimized, metric, SensitivityAnalysis.Scaled(p, f, 1 + step), replications);
+            double lo = ChangeOfMeans(low.B, low.O), hi = ChangeOfMeans(high.B, high.O);
             double slope = (hi - lo) / (2 * step);
+            double slopeCi = SlopeCi95(low, high, step);
             FieldSource source = p.SourceOf(f.Name);
             double? factor = published is { } target && slope != 0 && double.IsFinite(slope) ? 1 + ((target - c0) / slope) : null;
-            ReachVerdict verdict = Smooth(lo, c0, hi) ? Judge(factor, source) : ReachVerdict.Nonlinear;
-            return new ChangeElasticity(f.Name, double.IsFinite(slope) ? slope : 0, f.Get(p).Ns, source, lo, hi, factor, verdict);
+            ReachVerdict verdict = double.IsFinite(slopeCi) && slope != 0 && Math.Abs(slope) <= slopeCi ? ReachVerdict.WithinNoise
+                : Smooth(lo, c0, hi) ? Judge(factor, source)
+                : ReachVerdict.Nonlinear;
+            return new ChangeElasticity(f.Name, double.IsFinite(slope) ? slope : 0, f.Get(p).Ns, source, lo, hi, factor, verdict) { SlopeCi95 = slopeCi };
         });
 
         return new ChangeSensitivityResult(row, metric, c0, published, p.Id,
@@ -62,14 +67,64 @@ public static class ChangeSensitivity
     /// </summary>
     public static double Change(ScenarioSpec baseline, ScenarioSpec optimized, string metric, CostProfile p, int replications = 1)
     {
-        double b = 0, o = 0;
+        var (b, o) = Runs(baseline, optimized, metric, p, replications);
+        return ChangeOfMeans(b, o);
+    }
+
+    private static (double[] B, double[] O) Runs(ScenarioSpec baseline, ScenarioSpec optimized, string metric, CostProfile p, int replications)
+    {
+        var b = new double[replications];
+        var o = new double[replications];
         for (int r = 0; r < replications; r++)
         {
-            b += ScenarioRunner.Run(baseline, r, profileOverride: p).Metric(metric);
-            o += ScenarioRunner.Run(optimized, r, profileOverride: p).Metric(metric);
+            b[r] = ScenarioRunner.Run(baseline, r, profileOverride: p).Metric(metric);
+            o[r] = ScenarioRunner.Run(optimized, r, profileOverride: p).Metric(metric);
         }
 
-        return b == 0 ? double.NaN : (o - b) / b * 100; // NaN: the baseline did no work, so there is no change to speak of
+        return (b, o);
+    }
+
+    private static double ChangeOfMeans(double[] b, double[] o)
+    {
+        double sb = 0, so = 0;
+        for (int r = 0; r < b.Length; r++)
+        {
+            sb += b[r];
+            so += o[r];
+        }
+
+        return sb == 0 ? double.NaN : (so - sb) / sb * 100; // NaN: the baseline did no work, so there is no change to speak of
+    }
+
+    /// <summary>
+    /// The 95% half-width of the slope over paired replications: replication r's own slope is
+    /// (c_r(+h) - c_r(-h)) / 2h with c_r its change between the variants, and the four runs of a
+    /// replication share its random stream, so their spread is the noise the slope carries. Student
+    /// t with n - 1 degrees of freedom; NaN with one replication or a replication without work.
+    /// </summary>
+    public static double SlopeCi95((double[] B, double[] O) low, (double[] B, double[] O) high, double step)
+    {
+        int n = low.B.Length;
+        if (n < 2)
+        {
+            return double.NaN;
+        }
+
+        var d = new double[n];
+        for (int r = 0; r < n; r++)
+        {
+            if (low.B[r] == 0 || high.B[r] == 0)
+            {
+                return double.NaN;
+            }
+
+            double cl = (low.O[r] - low.B[r]) / low.B[r] * 100, ch = (high.O[r] - high.B[r]) / high.B[r] * 100;
+            d[r] = (ch - cl) / (2 * step);
+        }
+
+        double mean = d.Average();
+        double var = d.Sum(x => (x - mean) * (x - mean)) / (n - 1);
+        return StudentT.InvCDF(0, 1, n - 1, 0.975) * Math.Sqrt(var / n);
     }
 
     /// <summary>
@@ -103,7 +158,11 @@ public static class ChangeSensitivity
 
 /// <summary>One field's effect on a row's change: points of change per unit relative change of the field.</summary>
 public sealed record ChangeElasticity(
-    string Field, double PointsPerUnit, double CostNs, FieldSource Source, double ChangeLow, double ChangeHigh, double? FactorNeeded, ReachVerdict Verdict);
+    string Field, double PointsPerUnit, double CostNs, FieldSource Source, double ChangeLow, double ChangeHigh, double? FactorNeeded, ReachVerdict Verdict)
+{
+    /// <summary>95% half-width of <see cref="PointsPerUnit"/> over the paired replications (NaN with one).</summary>
+    public double SlopeCi95 { get; init; } = double.NaN;
+}
 
 /// <summary>A row's modelled change and every field's effect on it, largest first.</summary>
 public sealed record ChangeSensitivityResult(string Row, string Metric, double ChangePercent, double? PublishedPercent, string Profile, IReadOnlyList<ChangeElasticity> Fields,
@@ -132,4 +191,7 @@ public enum ReachVerdict
 
     /// <summary>The change is not monotone in the field around its value: no slope to extrapolate.</summary>
     Nonlinear,
+
+    /// <summary>Over the replications the slope is within its own 95% noise: no slope to extrapolate.</summary>
+    WithinNoise,
 }

@@ -83,5 +83,23 @@ public class ChangeSensitivityTests
         Assert.Equal(2, r.Replications);
         Assert.Equal(ChangeSensitivity.Change(off, on, "cycles_per_ipi", p, replications: 2), r.ChangePercent);
         Assert.Throws<ArgumentOutOfRangeException>(() => ChangeSensitivity.Run("fastpath", off, on, "cycles_per_ipi", null, replications: 0));
+
+        // Over replications every slope carries its paired interval, and a slope inside it is no route.
+        Assert.All(r.Fields, e => Assert.True(double.IsFinite(e.SlopeCi95) && e.SlopeCi95 >= 0, e.Field));
+        Assert.All(r.Fields.Where(e => e.Verdict == ReachVerdict.WithinNoise), e => Assert.True(Math.Abs(e.PointsPerUnit) <= e.SlopeCi95, e.Field));
+        Assert.True(double.IsNaN(ChangeSensitivity.Run("fastpath", off, on, "cycles_per_ipi", null, jobs: 2).Fields[0].SlopeCi95));
+    }
+
+    [Fact]
+    public void SlopeCi_IsTheStudentIntervalOfThePerReplicationSlopes()
+    {
+        // Two replications: changes at -h of -10% and -20%, at +h of -12% and -20%: slopes -10 and 0 per unit.
+        var low = (new[] { 100.0, 100.0 }, new[] { 90.0, 80.0 });
+        var high = (new[] { 100.0, 100.0 }, new[] { 88.0, 80.0 });
+        double step = 0.1;
+        // d = (-12 - -10) / 0.2 = -10 and (-20 - -20) / 0.2 = 0; sd = 7.0711, t(0.975, 1) = 12.7062.
+        Assert.Equal(12.706204736 * 7.0710678 / Math.Sqrt(2), ChangeSensitivity.SlopeCi95(low, high, step), 4);
+        double[] one = [1.0];
+        Assert.True(double.IsNaN(ChangeSensitivity.SlopeCi95((one, one), (one, one), step)));
     }
 }
