@@ -78,17 +78,8 @@ public static class ExperimentRunner
         VariantResult x = results[^1];
         double change = 100.0 * (x.Mean - b.Mean) / b.Mean;
         // Replication i of every variant runs on the same seed and replication index, so the
-        // change's interval comes from the pairs (Statistics.PairedChangeCi95Points). Without
-        // pairs (one replication), first order over independent intervals:
-        // d(o/b) = (o/b) * sqrt((do/o)^2 + (db/b)^2); NaN when a CI is undefined.
-        double[] bs = [.. b.Runs.Select(r => r.Metric(e.Metric))];
-        double[] xs = [.. x.Runs.Select(r => r.Metric(e.Metric))];
-        double ci = Statistics.PairedChangeCi95Points(bs, xs);
-        if (!double.IsFinite(ci))
-        {
-            double ratio = x.Mean / b.Mean;
-            ci = 100.0 * ratio * Math.Sqrt(Math.Pow(x.Ci95 / x.Mean, 2) + Math.Pow(b.Ci95 / b.Mean, 2));
-        }
+        // change's interval comes from the pairs (NaN with one replication: no interval).
+        double ci = Statistics.PairedChangeCi95Points([.. b.Runs.Select(r => r.Metric(e.Metric))], [.. x.Runs.Select(r => r.Metric(e.Metric))]);
         return new ExperimentResult
         {
             Experiment = e,
